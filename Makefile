@@ -1,0 +1,36 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+PYTHON_VERSION := $(shell cat .python-version)
+VENV := .venv
+PY := $(VENV)/bin/python
+SSB := $(VENV)/bin/ssb
+MPIRUN := $(VENV)/bin/mpirun
+OUT ?= runs
+
+.PHONY: venv demo test test-mpi validate calibrate clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml .python-version
+	@PY=$$(command -v python$(PYTHON_VERSION) || (command -v pyenv >/dev/null && pyenv which python$(PYTHON_VERSION)) || command -v python3); \
+	 echo "creating $(VENV) with $$PY"; $$PY -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[wheel,test,viz]'
+	@touch $@
+
+demo: venv
+	$(SSB) run cases/li_full_cell_fixed_gap.toml --out $(OUT)/li_full_cell_fixed_gap
+	$(SSB) run cases/li_full_cell_spring.toml --out $(OUT)/li_full_cell_spring
+	$(SSB) plot $(OUT)/li_full_cell_fixed_gap $(OUT)/li_full_cell_spring --out $(OUT)/fixed_gap_vs_springs.png
+	@echo "results: $(abspath $(OUT)) (series.csv, fields/, summary.json, plots)"
+
+# Serial suite, then the parallel tests under mpirun -n 2.
+test: venv
+	$(PY) -m pytest -q
+	$(MPIRUN) -n 2 $(PY) -m pytest -q -m "not slow" tests/test_parallel_invariants.py
+
+# Validation runs against the seed measurements (minutes to hours).
+validate: venv
+	$(PY) -m pytest -q -m slow -s
+
+clean:
+	rm -rf $(OUT) .pytest_cache

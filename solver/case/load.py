@@ -1,0 +1,411 @@
+"""Read a TOML case, apply ``--set`` overrides, validate it and freeze it into a :class:`Case`.
+
+Every error is a :class:`CaseError` naming the dotted key, the value and what is allowed, and
+is raised before any computation starts.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from solver import materials
+from solver.case.schema import CASE, REQUIRED, Leaf, ListOf, MapOf, Table
+from solver.units import MM2_PER_CM2, S_PER_H, UM_PER_MM, ZERO_CELSIUS_K
+
+
+class CaseError(ValueError):
+    """An invalid case: ``key`` is the dotted key, the message says what is allowed."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(f"{key}: {message}" if key else message)
+        self.key = key
+
+
+# ---------------------------------------------------------------------------------------------
+# Frozen, validated case (internal units: mm, s, MPa, N, K)
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    thickness_mm: float
+    mesh_size_mm: float
+    material: materials.Material
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """Plunger support: force F = F0 + k (U - U0); k = inf is a fixed gap, k = 0 constant force."""
+
+    type: str
+    preload_MPa: float
+    stiffness_N_per_mm: float
+
+
+@dataclass(frozen=True)
+class DieWall:
+    """Die wall: rigid, or an elastic thick-walled holder (Lame) acting as a radial spring."""
+
+    type: str
+    holder: materials.Material | None
+    holder_outer_radius_mm: float | None
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    current_mA_cm2: float
+    duration_s: float
+    pressure_MPa: float | None
+
+    @property
+    def signed_current_mA_cm2(self) -> float:
+        """Positive on charge (Li plated on the anode), negative on discharge."""
+        return {"charge": 1.0, "discharge": -1.0}.get(self.kind, 0.0) * self.current_mA_cm2
+
+
+@dataclass(frozen=True)
+class Numerics:
+    element_degree: int
+    dt_initial_s: float
+    dt_min_s: float
+    dt_max_s: float
+    dt_growth: float
+    dt_cut: float
+    easy_newton_iterations: int
+    max_creep_strain_increment: float
+    newton_rtol: float
+    newton_max_iterations: int
+    linear_solver: str
+    petsc_options: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Output:
+    fields_every: int
+    field_formats: tuple[str, ...]
+    log_every: int
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    description: str
+    mode: str
+    die_radius_mm: float
+    radial_mesh_size_mm: float
+    layers: tuple[Layer, ...]
+    die_wall: DieWall
+    fixture: Fixture
+    plating_region: str | None
+    cathode_region: str | None
+    cathode_capacity_mAh_cm2: float | None
+    temperature_K: float
+    protocol: tuple[Step, ...]
+    numerics: Numerics
+    output: Output
+    resolved: dict[str, Any]
+
+    @property
+    def face_area_mm2(self) -> float:
+        return math.pi * self.die_radius_mm**2
+
+    def layer(self, name: str) -> Layer:
+        return next(layer for layer in self.layers if layer.name == name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Generic walker
+
+
+def _suggest(key: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    return f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+
+
+def _type_name(types: tuple[type, ...]) -> str:
+    names = {int: "integer", float: "number", str: "string", list: "array", bool: "boolean"}
+    return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in types))
+
+
+def _check_leaf(spec: Leaf, value: Any, key: str) -> Any:
+    ok_type = isinstance(value, spec.types) and not (
+        isinstance(value, bool) and bool not in spec.types
+    )
+    if not ok_type:
+        raise CaseError(key, f"got {value!r} ({type(value).__name__}); expected {_type_name(spec.types)}")
+    if isinstance(value, int) and not isinstance(value, bool) and float in spec.types:
+        value = float(value)
+    for check in spec.checks:
+        problem = check(value)
+        if problem:
+            raise CaseError(key, f"got {value!r}; {problem}")
+    return value
+
+
+def _walk(spec: Any, value: Any, key: str) -> Any:
+    if isinstance(spec, Leaf):
+        return _check_leaf(spec, value, key)
+    if isinstance(spec, Table):
+        if not isinstance(value, dict):
+            raise CaseError(key, f"got {value!r}; expected a table")
+        for k in value:
+            if k not in spec.keys:
+                raise CaseError(f"{key}.{k}".lstrip("."), "unknown key" + _suggest(k, list(spec.keys)))
+        out = {}
+        for k, sub in spec.keys.items():
+            sub_key = f"{key}.{k}".lstrip(".")
+            if k in value:
+                out[k] = _walk(sub, value[k], sub_key)
+            elif isinstance(sub, Leaf):
+                if sub.default is REQUIRED:
+                    raise CaseError(sub_key, "missing required key")
+                if sub.default is not None:
+                    out[k] = copy.deepcopy(sub.default)
+            elif isinstance(sub, Table):
+                if sub.required:
+                    raise CaseError(sub_key, "missing required table")
+                out[k] = _walk(sub, {}, sub_key)
+            elif isinstance(sub, MapOf):
+                out[k] = {}
+            elif isinstance(sub, ListOf):
+                raise CaseError(sub_key, "missing required list")
+        return out
+    if isinstance(spec, MapOf):
+        if not isinstance(value, dict):
+            raise CaseError(key, f"got {value!r}; expected a table")
+        return {k: _walk(spec.value, v, f"{key}.{k}") for k, v in value.items()}
+    if isinstance(spec, ListOf):
+        if not isinstance(value, list):
+            raise CaseError(key, f"got {value!r}; expected an array of tables ([[{key}]])")
+        if len(value) < spec.min_items:
+            raise CaseError(key, f"needs at least {spec.min_items} entries")
+        return [_walk(spec.item, v, f"{key}.{i}") for i, v in enumerate(value)]
+    raise TypeError(spec)
+
+
+# ---------------------------------------------------------------------------------------------
+# --set overrides
+
+
+def parse_set(assignment: str) -> tuple[list[str], Any]:
+    """Parse ``dotted.key=value``; the value is read as a TOML literal, else as a string."""
+    if "=" not in assignment:
+        raise CaseError("--set", f"got {assignment!r}; expected dotted.key=value")
+    key, raw = assignment.split("=", 1)
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key.strip().split("."), value
+
+
+def apply_set(doc: dict[str, Any], path: list[str], value: Any) -> None:
+    """Set ``doc[path] = value``; integer path parts index arrays (``protocol.1.duration_h``)."""
+    node: Any = doc
+    for i, part in enumerate(path[:-1]):
+        where = ".".join(path[: i + 1])
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise CaseError(where, f"no entry {part!r} in an array of {len(node)}")
+            node = node[int(part)]
+        else:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict | list):
+                raise CaseError(where, f"is a value, not a table; cannot set {'.'.join(path)}")
+    last = path[-1]
+    if isinstance(node, list):
+        if not last.isdigit() or int(last) >= len(node):
+            raise CaseError(".".join(path), f"no entry {last!r} in an array of {len(node)}")
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-key validation and freezing
+
+
+def _material(region_key: str, region: dict[str, Any]) -> materials.Material:
+    try:
+        base = materials.get(region["material"])
+    except materials.UnknownMaterialError as err:
+        raise CaseError(f"{region_key}.material", err.args[0]) from None
+    try:
+        return materials.with_overrides(base, region.get("overrides", {}))
+    except ValueError as err:
+        raise CaseError(f"{region_key}.overrides", str(err)) from None
+
+
+def _layers(doc: dict[str, Any]) -> tuple[Layer, ...]:
+    geo = doc["geometry"]
+    stack = geo["stack"]
+    if not stack or not all(isinstance(n, str) for n in stack):
+        raise CaseError("geometry.stack", f"got {stack!r}; expected a non-empty array of names")
+    if len(set(stack)) != len(stack):
+        raise CaseError("geometry.stack", f"got {stack!r}; layer names must be unique")
+    for section in ("geometry.layers", "regions"):
+        table = geo["layers"] if section == "geometry.layers" else doc["regions"]
+        for name in table:
+            if name not in stack:
+                raise CaseError(f"{section}.{name}", "not in geometry.stack" + _suggest(name, stack))
+        for name in stack:
+            if name not in table:
+                raise CaseError(f"{section}.{name}", f"missing: every layer of geometry.stack needs [{section}.{name}]")
+    layers = []
+    for name in stack:
+        spec = geo["layers"][name]
+        thickness = spec["thickness_um"] / UM_PER_MM
+        size = spec.get("mesh_size_um", spec["thickness_um"] / 4.0) / UM_PER_MM
+        layers.append(Layer(name, thickness, min(size, thickness / 2.0), _material(f"regions.{name}", doc["regions"][name])))
+    return tuple(layers)
+
+
+def _fixture(doc: dict[str, Any]) -> Fixture:
+    fx = doc["fixture"]
+    kind = fx["type"]
+    frame = fx.get("frame_stiffness_N_per_mm", math.inf)
+    spring = fx.get("spring_stiffness_N_per_mm")
+    if kind == "spring" and spring is None:
+        raise CaseError("fixture.spring_stiffness_N_per_mm", "missing: a 'spring' fixture needs its stiffness")
+    if kind != "spring" and spring is not None:
+        raise CaseError("fixture.spring_stiffness_N_per_mm", f"only for type = 'spring', not {kind!r}")
+    if kind == "constant_pressure" and "frame_stiffness_N_per_mm" in fx:
+        raise CaseError("fixture.frame_stiffness_N_per_mm", "a constant-pressure fixture has no frame stiffness")
+    if kind == "fixed_gap":
+        k = frame
+    elif kind == "spring":
+        k = 1.0 / (1.0 / spring + 1.0 / frame)  # springs in series with the frame
+    else:
+        k = 0.0
+    return Fixture(kind, fx["preload_MPa"], k)
+
+
+def _die_wall(doc: dict[str, Any], radius: float) -> DieWall:
+    die = doc["die"]
+    if die["wall"] == "rigid":
+        for k in ("holder_material", "holder_outer_diameter_mm"):
+            if k in die:
+                raise CaseError(f"die.{k}", "only for wall = 'elastic'")
+        return DieWall("rigid", None, None)
+    for k in ("holder_material", "holder_outer_diameter_mm"):
+        if k not in die:
+            raise CaseError(f"die.{k}", "missing: an elastic wall needs the holder material and outer diameter")
+    outer = die["holder_outer_diameter_mm"] / 2.0
+    if outer <= radius:
+        raise CaseError("die.holder_outer_diameter_mm", f"got {2 * outer!r}; must exceed geometry.die_diameter_mm = {2 * radius!r}")
+    try:
+        holder = materials.get(die["holder_material"])
+    except materials.UnknownMaterialError as err:
+        raise CaseError("die.holder_material", err.args[0]) from None
+    return DieWall("elastic", holder, outer)
+
+
+def _protocol(doc: dict[str, Any], cathode_capacity: float | None) -> tuple[Step, ...]:
+    steps = []
+    for i, s in enumerate(doc["protocol"]):
+        key = f"protocol.{i}"
+        kind, current = s["step"], s["current_mA_cm2"]
+        ends = [k for k in ("duration_h", "capacity_mAh_cm2") if k in s]
+        if len(ends) != 1:
+            raise CaseError(key, f"a '{kind}' step needs exactly one end condition: duration_h or capacity_mAh_cm2 (got {ends or 'none'})")
+        if kind in ("rest", "hold"):
+            if current != 0.0:
+                raise CaseError(f"{key}.current_mA_cm2", f"got {current!r}; a '{kind}' step carries no current")
+            if "capacity_mAh_cm2" in s:
+                raise CaseError(f"{key}.capacity_mAh_cm2", f"a '{kind}' step passes no capacity; end it with duration_h")
+        elif current <= 0.0:
+            raise CaseError(f"{key}.current_mA_cm2", f"got {current!r}; a '{kind}' step needs a current > 0")
+        if kind != "hold" and "pressure_MPa" in s:
+            raise CaseError(f"{key}.pressure_MPa", "only 'hold' steps may set the fixture pressure")
+        if "duration_h" in s:
+            duration = s["duration_h"] * S_PER_H
+        else:
+            duration = s["capacity_mAh_cm2"] / current * S_PER_H
+        steps.append(Step(kind, current, duration, s.get("pressure_MPa")))
+    return tuple(steps)
+
+
+def _freeze(doc: dict[str, Any]) -> Case:
+    geo = doc["geometry"]
+    radius = geo["die_diameter_mm"] / 2.0
+    layers = _layers(doc)
+    names = [layer.name for layer in layers]
+    ec = doc["electrochemistry"]
+    for k in ("plating_region", "cathode_region"):
+        if k in ec and ec[k] not in names:
+            raise CaseError(f"electrochemistry.{k}", f"got {ec[k]!r}; not a layer" + _suggest(ec[k], names))
+    cathode = ec.get("cathode_region")
+    capacity = ec.get("cathode_capacity_mAh_cm2")
+    if cathode is not None and capacity is None:
+        raise CaseError("electrochemistry.cathode_capacity_mAh_cm2", "missing: needed with cathode_region")
+    if cathode is not None and layers[names.index(cathode)].material.volume_change is None:
+        raise CaseError("electrochemistry.cathode_region", f"material of '{cathode}' has no volume-change table")
+    plating = ec.get("plating_region")
+    if plating is not None and layers[names.index(plating)].material.molar_volume_mm3_per_mol is None:
+        raise CaseError("electrochemistry.plating_region", f"material of '{plating}' has no molar volume to plate")
+    protocol = _protocol(doc, capacity)
+    if plating is None and any(s.current_mA_cm2 > 0 for s in protocol):
+        raise CaseError("electrochemistry.plating_region", "missing: the protocol passes current")
+    num = doc["numerics"]
+    if num["dt_min_s"] > num["dt_initial_s"] or num["dt_initial_s"] > num["dt_max_s"]:
+        raise CaseError("numerics.dt_initial_s", f"need dt_min_s <= dt_initial_s <= dt_max_s (got {num['dt_min_s']}, {num['dt_initial_s']}, {num['dt_max_s']})")
+    out = doc["output"]
+    for f in out["field_formats"]:
+        if f not in ("vtx", "xdmf"):
+            raise CaseError("output.field_formats", f"got {f!r}; allowed: 'vtx', 'xdmf'")
+    radial = geo.get("radial_mesh_size_um", radius * UM_PER_MM / 8.0) / UM_PER_MM
+    return Case(
+        name=doc["case"]["name"],
+        description=doc["case"]["description"],
+        mode=geo["mode"],
+        die_radius_mm=radius,
+        radial_mesh_size_mm=radial,
+        layers=layers,
+        die_wall=_die_wall(doc, radius),
+        fixture=_fixture(doc),
+        plating_region=plating,
+        cathode_region=cathode,
+        cathode_capacity_mAh_cm2=capacity,
+        temperature_K=doc["conditions"]["temperature_C"] + ZERO_CELSIUS_K,
+        protocol=protocol,
+        numerics=Numerics(**{k: v for k, v in num.items()}),
+        output=Output(out["fields_every"], tuple(out["field_formats"]), out["log_every"]),
+        resolved=doc,
+    )
+
+
+def load_case(path: str | Path, sets: list[str] | tuple[str, ...] = ()) -> Case:
+    """Read, override, validate and freeze a case file.
+
+    Raises:
+        CaseError: for a missing or unreadable file, bad TOML, or any invalid key or value.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        raise CaseError("", f"case file not found: {path}") from None
+    except OSError as err:
+        raise CaseError("", f"cannot read case file {path}: {err.strerror}") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise CaseError("", f"{path} is not valid TOML: {err}") from None
+    return validate(doc, sets)
+
+
+def validate(doc: dict[str, Any], sets: list[str] | tuple[str, ...] = ()) -> Case:
+    """Validate a parsed case document (after ``--set`` overrides) and freeze it."""
+    doc = copy.deepcopy(doc)
+    for assignment in sets:
+        apply_set(doc, *parse_set(assignment))
+    doc.setdefault("numerics", {}).setdefault("petsc_options", {})
+    resolved = _walk(CASE, doc, "")
+    return _freeze(resolved)

@@ -1,0 +1,199 @@
+"""The case-file schema: every key, its type, unit (in its name), default and allowed values.
+
+A schema node is a ``Table`` (fixed keys), a ``MapOf`` (user-named keys, e.g. layers by name),
+a ``ListOf`` (arrays of tables, e.g. protocol steps) or a ``Leaf`` (one value). The validator
+in :mod:`solver.case.load` walks the TOML document against this tree and fills defaults.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from solver.materials import OVERRIDE_KEYS
+
+Check = Callable[[Any], str | None]
+"""A check returns None when a value is allowed, else a phrase saying what is allowed."""
+
+
+def positive(v: Any) -> str | None:
+    return None if v > 0 else "must be > 0"
+
+
+def non_negative(v: Any) -> str | None:
+    return None if v >= 0 else "must be >= 0"
+
+
+def between(lo: float, hi: float) -> Check:
+    def check(v: Any) -> str | None:
+        return None if lo <= v <= hi else f"must be in [{lo}, {hi}]"
+
+    return check
+
+
+def one_of(*allowed: Any) -> Check:
+    def check(v: Any) -> str | None:
+        return None if v in allowed else "must be one of " + ", ".join(repr(a) for a in allowed)
+
+    return check
+
+
+def above_absolute_zero(v: Any) -> str | None:
+    return None if v > -273.15 else "must be above absolute zero (-273.15 C)"
+
+
+def finite(v: Any) -> str | None:
+    return None if math.isfinite(v) else "must be finite"
+
+
+REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One value: its Python type(s), default (or REQUIRED / None = optional) and checks."""
+
+    types: tuple[type, ...]
+    default: Any = REQUIRED
+    checks: tuple[Check, ...] = ()
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    keys: dict[str, Any]
+    required: bool = True
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class MapOf:
+    value: Any
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Any
+    min_items: int = 0
+    doc: str = ""
+
+
+NUMBER = (int, float)
+
+LAYER = Table(
+    {
+        "thickness_um": Leaf(NUMBER, REQUIRED, (positive, finite), "layer thickness, um"),
+        "mesh_size_um": Leaf(NUMBER, None, (positive, finite), "axial element size, um"),
+    }
+)
+
+REGION = Table(
+    {
+        "material": Leaf((str,), REQUIRED, (), "library material name (ssb materials)"),
+        "overrides": Table(
+            {
+                "youngs_modulus_GPa": Leaf(NUMBER, None, (positive, finite)),
+                "poisson_ratio": Leaf(NUMBER, None, (between(-0.99, 0.499),)),
+                "creep": Leaf((str,), None, (one_of("none"),)),
+                "creep_prefactor_per_s": Leaf(NUMBER, None, (positive, finite)),
+                "creep_activation_energy_kJ_per_mol": Leaf(NUMBER, None, (non_negative, finite)),
+                "creep_reference_stress_MPa": Leaf(NUMBER, None, (positive, finite)),
+                "creep_stress_exponent": Leaf(NUMBER, None, (between(1.0, 20.0),)),
+            },
+            required=False,
+        ),
+    }
+)
+assert set(REGION.keys["overrides"].keys) == set(OVERRIDE_KEYS)
+
+STEP = Table(
+    {
+        "step": Leaf((str,), REQUIRED, (one_of("rest", "hold", "charge", "discharge"),)),
+        "current_mA_cm2": Leaf(NUMBER, 0.0, (non_negative, finite), "current density, mA/cm^2"),
+        "duration_h": Leaf(NUMBER, None, (positive, finite), "end after this time, h"),
+        "capacity_mAh_cm2": Leaf(NUMBER, None, (positive, finite), "end after this capacity"),
+        "pressure_MPa": Leaf(
+            NUMBER, None, (non_negative, finite), "set the fixture to this pressure first, MPa"
+        ),
+    }
+)
+
+CASE = Table(
+    {
+        "case": Table(
+            {
+                "name": Leaf((str,), "case"),
+                "description": Leaf((str,), ""),
+            },
+            required=False,
+        ),
+        "geometry": Table(
+            {
+                "builder": Leaf((str,), "die_stack", (one_of("die_stack"),)),
+                "mode": Leaf((str,), "axisymmetric", (one_of("axisymmetric", "3d"),)),
+                "die_diameter_mm": Leaf(NUMBER, REQUIRED, (positive, finite)),
+                "radial_mesh_size_um": Leaf(NUMBER, None, (positive, finite)),
+                "stack": Leaf((list,), REQUIRED, (), "layer names, bottom to top"),
+                "layers": MapOf(LAYER),
+            }
+        ),
+        "regions": MapOf(REGION),
+        "die": Table(
+            {
+                "wall": Leaf((str,), "rigid", (one_of("rigid", "elastic"),)),
+                "holder_material": Leaf((str,), None),
+                "holder_outer_diameter_mm": Leaf(NUMBER, None, (positive, finite)),
+            },
+            required=False,
+        ),
+        "fixture": Table(
+            {
+                "type": Leaf((str,), REQUIRED, (one_of("fixed_gap", "spring", "constant_pressure"),)),
+                "preload_MPa": Leaf(NUMBER, REQUIRED, (non_negative, finite)),
+                "spring_stiffness_N_per_mm": Leaf(NUMBER, None, (positive, finite)),
+                "frame_stiffness_N_per_mm": Leaf(NUMBER, None, (positive, finite)),
+            }
+        ),
+        "electrochemistry": Table(
+            {
+                "plating_region": Leaf((str,), None),
+                "cathode_region": Leaf((str,), None),
+                "cathode_capacity_mAh_cm2": Leaf(NUMBER, None, (positive, finite)),
+            },
+            required=False,
+        ),
+        "conditions": Table(
+            {"temperature_C": Leaf(NUMBER, 25.0, (above_absolute_zero, finite))},
+            required=False,
+        ),
+        "protocol": ListOf(STEP, min_items=1),
+        "numerics": Table(
+            {
+                "element_degree": Leaf((int,), 2, (one_of(1, 2),)),
+                "dt_initial_s": Leaf(NUMBER, 1.0e-6, (positive, finite)),
+                "dt_min_s": Leaf(NUMBER, 1.0e-9, (positive, finite)),
+                "dt_max_s": Leaf(NUMBER, 1800.0, (positive, finite)),
+                "dt_growth": Leaf(NUMBER, 1.5, (between(1.0, 10.0),)),
+                "dt_cut": Leaf(NUMBER, 0.5, (between(0.01, 0.9),)),
+                "easy_newton_iterations": Leaf((int,), 5, (positive,)),
+                "max_creep_strain_increment": Leaf(NUMBER, 1.0e-2, (positive, finite)),
+                "newton_rtol": Leaf(NUMBER, 1.0e-9, (positive,)),
+                "newton_max_iterations": Leaf((int,), 25, (positive,)),
+                "linear_solver": Leaf((str,), "mumps", (one_of("mumps", "superlu_dist", "gamg"),)),
+                "petsc_options": MapOf(Leaf((str, int, float, bool))),
+            },
+            required=False,
+        ),
+        "output": Table(
+            {
+                "fields_every": Leaf((int,), 10, (non_negative,), "0 = only first and last"),
+                "field_formats": Leaf((list,), ["xdmf"], (), "any of 'xdmf' (ParaView 5.11+), 'vtx' (ADIOS2 ParaView)"),
+                "log_every": Leaf((int,), 1, (positive,), "progress line every N steps"),
+            },
+            required=False,
+        ),
+    }
+)

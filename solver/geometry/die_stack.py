@@ -1,0 +1,394 @@
+"""Mesh of a battery die-cell stack.
+
+The die bore is a cylinder of radius ``R`` (mm) filled with horizontal layers stacked along
+``z``: the first layer sits on the base face at ``z = 0`` and the top face of the last layer,
+at ``z = H`` (the sum of the thicknesses), is the plunger face. Two representations exist:
+
+* ``"axisymmetric"``: the half plane ``(r, z) in [0, R] x [0, H]`` with ``x[0] = r`` and
+  ``x[1] = z``; every layer is a rectangle meshed with structured (transfinite) triangles.
+* ``"3d"``: the full cylinder with ``x[2] = z``; an unstructured triangulation of the disk is
+  extruded layer by layer, each prism being split into tetrahedra.
+
+In both modes the axial division of every layer is prescribed (layer mesh size, at least two
+elements per layer), the radial resolution is set by one size for the whole stack, and
+neighbouring layers share their interface nodes, so the mesh is conforming.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import math
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+try:
+    import dolfinx_solver  # noqa: F401  - must precede dolfinx (orders MPI first)
+except ImportError:  # conda/cluster installs provide DOLFINx without this module
+    pass
+
+import dolfinx
+import dolfinx.io.gmsh
+import dolfinx.mesh
+import gmsh
+
+__all__ = ["LayerSpec", "StackMesh", "build_die_stack"]
+
+MODES = ("axisymmetric", "3d")
+
+BASE_FACE = "base_face"
+PLUNGER_FACE = "plunger_face"
+DIE_WALL = "die_wall"
+AXIS = "axis"
+
+# Facet tags of the outer boundaries; interface k (counted from the base, k >= 1) gets
+# _INTERFACE_TAG_OFFSET + k. Cell tags are 1..n in stacking order.
+_BOUNDARY_TAGS = {BASE_FACE: 1, PLUNGER_FACE: 2, DIE_WALL: 3, AXIS: 4}
+_INTERFACE_TAG_OFFSET = 100
+
+# Global gmsh options the mesh depends on; set for the build and restored afterwards.
+_GMSH_OPTIONS = {
+    "Mesh.ElementOrder": 1,
+    "Mesh.RecombineAll": 0,
+    "Mesh.MeshSizeFromPoints": 1,
+    "Mesh.MeshSizeFromCurvature": 0,
+    "Mesh.MeshSizeExtendFromBoundary": 1,
+    "Mesh.MeshSizeMin": 0.0,
+    "Mesh.MeshSizeMax": 1e22,
+    "Mesh.MeshSizeFactor": 1.0,
+}
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One horizontal layer of the stack.
+
+    Attributes:
+        name: Layer name, e.g. ``"cathode"``; also the name of its cell group.
+        thickness_mm: Layer thickness along z (mm).
+        mesh_size_mm: Target axial element size inside the layer (mm).
+
+    """
+
+    name: str
+    thickness_mm: float
+    mesh_size_mm: float
+
+
+@dataclass
+class StackMesh:
+    """Distributed mesh of a die stack with its region markers.
+
+    Attributes:
+        mesh: The DOLFINx mesh (ghost mode ``shared_facet``, so interior-facet integrals over
+            the layer interfaces are correct in parallel).
+        cell_tags: Cell markers, one value per layer.
+        facet_tags: Facet markers of the outer boundaries and the layer interfaces.
+        cell_regions: Layer name -> cell tag, in stacking order (base first).
+        facet_regions: Boundary name -> facet tag: ``"base_face"``, ``"plunger_face"``,
+            ``"die_wall"``, ``"axis"`` (axisymmetric only) and ``"{upper}_{lower}_interface"``
+            for every pair of consecutive layers.
+        mode: ``"axisymmetric"`` or ``"3d"``.
+        radius_mm: Die bore radius (mm).
+        layer_bounds_mm: Layer name -> ``(z_bottom, z_top)`` (mm).
+
+    """
+
+    mesh: dolfinx.mesh.Mesh
+    cell_tags: dolfinx.mesh.MeshTags
+    facet_tags: dolfinx.mesh.MeshTags
+    cell_regions: dict[str, int]
+    facet_regions: dict[str, int]
+    mode: str
+    radius_mm: float
+    layer_bounds_mm: dict[str, tuple[float, float]]
+
+
+def interface_name(upper: str, lower: str) -> str:
+    """Return the facet-group name of the interface between two consecutive layers.
+
+    Args:
+        upper: Name of the layer above the interface.
+        lower: Name of the layer below the interface.
+
+    Returns:
+        ``f"{upper}_{lower}_interface"``.
+
+    """
+    return f"{upper}_{lower}_interface"
+
+
+def build_die_stack(
+    comm,
+    layers: Sequence[LayerSpec],
+    radius_mm: float,
+    mode: str,
+    radial_mesh_size_mm: float,
+    gmsh_verbosity: int = 0,
+) -> StackMesh:
+    """Mesh a stack of layers in a cylindrical die bore.
+
+    The gmsh model is built on rank 0 of ``comm`` and distributed with
+    :func:`dolfinx.io.gmsh.model_to_mesh`. gmsh is initialised only if it is not already,
+    and finalised only if it was initialised here; otherwise the temporary model is removed
+    and the previously current model and the touched options are restored.
+
+    Args:
+        comm: MPI communicator of the mesh.
+        layers: Layers from the base (z = 0) upward; names must be unique.
+        radius_mm: Die bore radius R (mm).
+        mode: ``"axisymmetric"`` (2-D (r, z) mesh) or ``"3d"`` (tetrahedral cylinder).
+        radial_mesh_size_mm: Element size across the bore (mm); in 3-D it is the size of the
+            disk triangulation that is extruded through the layers.
+        gmsh_verbosity: Value of the gmsh option ``General.Terminal`` (0 = silent).
+
+    Returns:
+        The mesh, its markers and the name -> tag maps.
+
+    Raises:
+        ValueError: If an argument is invalid; the message names the argument.
+        RuntimeError: If gmsh fails to build or mesh the geometry.
+
+    """
+    layers = _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity)
+    radius_mm = float(radius_mm)
+    radial_mesh_size_mm = float(radial_mesh_size_mm)
+    z_levels = _z_levels(layers)
+    layer_bounds = {layer.name: (z_levels[i], z_levels[i + 1]) for i, layer in enumerate(layers)}
+    tdim = 2 if mode == "axisymmetric" else 3
+    builder = _build_axisymmetric if mode == "axisymmetric" else _build_3d
+
+    with contextlib.ExitStack() as stack:
+        error: BaseException | None = None
+        if comm.rank == 0:
+            try:
+                stack.enter_context(_gmsh_session(gmsh_verbosity))
+                builder(layers, z_levels, radius_mm, radial_mesh_size_mm)
+                gmsh.model.mesh.generate(tdim)
+            except Exception as exc:  # reported on every rank below
+                error = exc
+        message = comm.bcast(None if error is None else f"{type(error).__name__}: {error}", 0)
+        if message is not None:
+            raise RuntimeError(f"gmsh failed to mesh the die stack: {message}") from error
+
+        partitioner = dolfinx.mesh.create_cell_partitioner(dolfinx.mesh.GhostMode.shared_facet, 2)
+        data = dolfinx.io.gmsh.model_to_mesh(
+            gmsh.model if comm.rank == 0 else None,
+            comm,
+            0,
+            gdim=tdim,
+            partitioner=partitioner,
+        )
+
+    if data.cell_tags is None or data.facet_tags is None:
+        raise RuntimeError("model_to_mesh returned no cell or facet tags")
+    # model_to_mesh broadcasts the physical groups, so every rank builds the same maps.
+    groups = data.physical_groups
+    cell_names = [layer.name for layer in layers]
+    facet_names = _facet_names(layers, mode)
+    missing = [n for n in cell_names + facet_names if n not in groups]
+    if missing:
+        raise RuntimeError(f"physical groups missing from the gmsh model: {missing}")
+    cell_regions = {name: int(groups[name].tag) for name in cell_names}
+    facet_regions = {name: int(groups[name].tag) for name in facet_names}
+    data.cell_tags.name = "layers"
+    data.facet_tags.name = "boundaries"
+    return StackMesh(
+        mesh=data.mesh,
+        cell_tags=data.cell_tags,
+        facet_tags=data.facet_tags,
+        cell_regions=cell_regions,
+        facet_regions=facet_regions,
+        mode=mode,
+        radius_mm=radius_mm,
+        layer_bounds_mm=layer_bounds,
+    )
+
+
+def _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity) -> list[LayerSpec]:
+    """Check the arguments of :func:`build_die_stack` and return the layers as a list."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    _check_positive("radius_mm", radius_mm)
+    _check_positive("radial_mesh_size_mm", radial_mesh_size_mm)
+    if isinstance(gmsh_verbosity, bool) or not isinstance(gmsh_verbosity, int):
+        raise ValueError(f"gmsh_verbosity must be an int, got {gmsh_verbosity!r}")
+    if gmsh_verbosity < 0:
+        raise ValueError(f"gmsh_verbosity must be >= 0, got {gmsh_verbosity!r}")
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
+        raise ValueError(f"layers must be a sequence of LayerSpec, got {layers!r}")
+    layers = list(layers)
+    if not layers:
+        raise ValueError("layers must not be empty, got []")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, LayerSpec):
+            raise ValueError(f"layers[{i}] must be a LayerSpec, got {layer!r}")
+        if not isinstance(layer.name, str) or not layer.name:
+            raise ValueError(f"layers[{i}].name must be a non-empty str, got {layer.name!r}")
+        _check_positive(f"layers[{i}].thickness_mm", layer.thickness_mm)
+        _check_positive(f"layers[{i}].mesh_size_mm", layer.mesh_size_mm)
+    names = [layer.name for layer in layers]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"layers must have unique names, got duplicates {duplicates}")
+    # Physical-group names share one namespace in model_to_mesh's lookup table.
+    all_names = names + _facet_names(layers, mode)
+    clashes = sorted({n for n in all_names if all_names.count(n) > 1})
+    if clashes:
+        raise ValueError(f"layers names clash with boundary/interface group names: {clashes}")
+    return layers
+
+
+def _check_positive(argument: str, value) -> None:
+    """Raise ValueError unless ``value`` is a finite real number > 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{argument} must be a positive number, got {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{argument} must be positive and finite, got {value!r}")
+
+
+def _z_levels(layers: Sequence[LayerSpec]) -> list[float]:
+    """Return the z coordinates of the base, every interface and the plunger face."""
+    levels = [0.0]
+    for layer in layers:
+        levels.append(levels[-1] + float(layer.thickness_mm))
+    return levels
+
+
+def _facet_names(layers: Sequence[LayerSpec], mode: str) -> list[str]:
+    """Return the facet-group names in tag order."""
+    names = [BASE_FACE, PLUNGER_FACE, DIE_WALL]
+    if mode == "axisymmetric":
+        names.append(AXIS)
+    names += [interface_name(up.name, low.name) for low, up in itertools.pairwise(layers)]
+    return names
+
+
+def _divisions(length: float, size: float, minimum: int) -> int:
+    """Return the number of elements of size at most ``size`` on ``length`` (>= minimum)."""
+    return max(minimum, math.ceil(length / size - 1e-9))
+
+
+@contextlib.contextmanager
+def _gmsh_session(verbosity: int) -> Iterator[str]:
+    """Provide a fresh, current gmsh model and undo every global change on exit."""
+    owns = not gmsh.isInitialized()
+    if owns:
+        gmsh.initialize(readConfigFiles=False, interruptible=False)
+    previous_model = None if owns else gmsh.model.getCurrent()
+    options = dict(_GMSH_OPTIONS, **{"General.Terminal": verbosity})
+    saved = {} if owns else {key: gmsh.option.getNumber(key) for key in options}
+    name = f"die_stack_{uuid.uuid4().hex}"
+    try:
+        for key, value in options.items():
+            gmsh.option.setNumber(key, value)
+        gmsh.model.add(name)
+        yield name
+    finally:
+        if owns:
+            gmsh.finalize()
+        else:
+            with contextlib.suppress(Exception):
+                gmsh.model.setCurrent(name)
+                gmsh.model.remove()
+            with contextlib.suppress(Exception):
+                gmsh.model.setCurrent(previous_model)
+            for key, value in saved.items():
+                gmsh.option.setNumber(key, value)
+
+
+def _add_groups(
+    dim: int, layers: Sequence[LayerSpec], cells: Sequence[int], facets: dict[str, list[int]]
+) -> None:
+    """Add the cell and facet physical groups of the stack to the current model."""
+    for i, (layer, entity) in enumerate(zip(layers, cells)):
+        gmsh.model.addPhysicalGroup(dim, [entity], tag=i + 1, name=layer.name)
+    for name, entities in facets.items():
+        gmsh.model.addPhysicalGroup(dim - 1, entities, tag=_BOUNDARY_TAGS[name], name=name)
+
+
+def _add_interface_groups(dim: int, layers: Sequence[LayerSpec], entities: Sequence[int]) -> None:
+    """Tag the interface entity between layers k-1 and k (k = 1, ..., n-1)."""
+    for k, entity in enumerate(entities, start=1):
+        name = interface_name(layers[k].name, layers[k - 1].name)
+        gmsh.model.addPhysicalGroup(dim - 1, [entity], tag=_INTERFACE_TAG_OFFSET + k, name=name)
+
+
+def _build_axisymmetric(
+    layers: Sequence[LayerSpec], z_levels: Sequence[float], radius: float, radial_size: float
+) -> None:
+    """Build the (r, z) rectangles with shared lines and structured triangle meshes."""
+    geo = gmsh.model.geo
+    axis_points = [geo.addPoint(0.0, z, 0.0) for z in z_levels]
+    wall_points = [geo.addPoint(radius, z, 0.0) for z in z_levels]
+    horizontals = [geo.addLine(a, w) for a, w in zip(axis_points, wall_points)]
+    axis_lines, wall_lines, surfaces = [], [], []
+    for i in range(len(layers)):
+        axis_lines.append(geo.addLine(axis_points[i], axis_points[i + 1]))
+        wall_lines.append(geo.addLine(wall_points[i], wall_points[i + 1]))
+        loop = geo.addCurveLoop(
+            [horizontals[i], wall_lines[i], -horizontals[i + 1], -axis_lines[i]]
+        )
+        surfaces.append(geo.addPlaneSurface([loop]))
+    geo.synchronize()
+
+    n_radial = _divisions(radius, radial_size, 1)
+    for line in horizontals:
+        gmsh.model.mesh.setTransfiniteCurve(line, n_radial + 1)
+    for i, layer in enumerate(layers):
+        n_axial = _divisions(layer.thickness_mm, layer.mesh_size_mm, 2)
+        gmsh.model.mesh.setTransfiniteCurve(axis_lines[i], n_axial + 1)
+        gmsh.model.mesh.setTransfiniteCurve(wall_lines[i], n_axial + 1)
+        corners = [axis_points[i], wall_points[i], wall_points[i + 1], axis_points[i + 1]]
+        gmsh.model.mesh.setTransfiniteSurface(surfaces[i], "Alternate", corners)
+
+    facets = {
+        BASE_FACE: [horizontals[0]],
+        PLUNGER_FACE: [horizontals[-1]],
+        DIE_WALL: wall_lines,
+        AXIS: axis_lines,
+    }
+    _add_groups(2, layers, surfaces, facets)
+    _add_interface_groups(2, layers, horizontals[1:-1])
+
+
+def _build_3d(
+    layers: Sequence[LayerSpec], z_levels: Sequence[float], radius: float, radial_size: float
+) -> None:
+    """Build the cylinder by extruding a meshed disk through the layers (tetrahedra)."""
+    geo = gmsh.model.geo
+    center = geo.addPoint(0.0, 0.0, 0.0, radial_size)
+    rim = [
+        geo.addPoint(
+            radius * math.cos(k * math.pi / 2), radius * math.sin(k * math.pi / 2), 0.0, radial_size
+        )
+        for k in range(4)
+    ]
+    arcs = [geo.addCircleArc(rim[k], center, rim[(k + 1) % 4]) for k in range(4)]
+    n_arc = _divisions(0.5 * math.pi * radius, radial_size, 2)
+    for arc in arcs:
+        geo.mesh.setTransfiniteCurve(arc, n_arc + 1)
+    base = geo.addPlaneSurface([geo.addCurveLoop(arcs)])
+
+    bottom, tops, volumes, walls = base, [], [], []
+    for i, layer in enumerate(layers):
+        n_axial = _divisions(layer.thickness_mm, layer.mesh_size_mm, 2)
+        out = geo.extrude(
+            [(2, bottom)],
+            0.0,
+            0.0,
+            z_levels[i + 1] - z_levels[i],
+            numElements=[n_axial],
+            recombine=False,
+        )
+        # extrude returns [top surface, volume, lateral surfaces...]
+        bottom = out[0][1]
+        tops.append(bottom)
+        volumes.append(out[1][1])
+        walls += [tag for dim, tag in out[2:] if dim == 2]
+    geo.synchronize()
+
+    facets = {BASE_FACE: [base], PLUNGER_FACE: [tops[-1]], DIE_WALL: walls}
+    _add_groups(3, layers, volumes, facets)
+    _add_interface_groups(3, layers, tops[:-1])

@@ -1,0 +1,1 @@
+"""Outputs of a run: series, fields, summary, plots, log."""

@@ -1,0 +1,68 @@
+"""Fields for ParaView: one XDMF time series per field (``fields/<name>.xdmf``).
+
+One file per field keeps each file a single block with its own array, which every ParaView
+(5.11 included, through its Xdmf3 reader) opens with all time steps. XDMF needs
+point data on the mesh's own (degree-1) nodes, so the displacement is interpolated to P1;
+cell fields are DG0. With ``vtx`` the displacement is also written at its own degree to an
+ADIOS2 ``.bp`` file, which ParaView builds with the ADIOS2 reader open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dolfinx import fem, io
+
+
+class FieldWriter:
+    def __init__(self, directory: Path, model, diagnostics, formats: tuple[str, ...]):
+        self.directory = directory
+        mesh = model.W.mesh
+        comm = mesh.comm
+        self.model, self.diagnostics = model, diagnostics
+        self._u_sub = model.w.sub(0)
+        gdim = mesh.geometry.dim
+        self.u_p1 = fem.Function(fem.functionspace(mesh, ("Lagrange", 1, (gdim,))), name="displacement_mm")
+        self._xdmf = {}
+        self._vtx = None
+        self._last_time: float | None = None
+        if not formats:
+            return
+        if comm.rank == 0:
+            directory.mkdir(parents=True, exist_ok=True)
+        comm.barrier()
+        if "xdmf" in formats:
+            functions = {"displacement_mm": self.u_p1, **diagnostics.cell_fields}
+            for name, f in functions.items():
+                xdmf = io.XDMFFile(comm, str((directory / f"{name}.xdmf").resolve()), "w")
+                xdmf.write_mesh(mesh)
+                self._xdmf[name] = (xdmf, f)
+        if "vtx" in formats:
+            self.u_k = model.w.sub(0).collapse()
+            self.u_k.name = "displacement_mm"
+            self._vtx = io.VTXWriter(comm, str((directory / "displacement.bp").resolve()), [self.u_k])
+
+    def write(self, t: float) -> None:
+        """Write all fields at time t; a second write at the same time is skipped."""
+        if (not self._xdmf and self._vtx is None) or t == self._last_time:
+            return
+        self._last_time = t
+        self.u_p1.interpolate(self._u_sub.collapse())
+        self.diagnostics.update_cell_fields()
+        for xdmf, f in self._xdmf.values():
+            xdmf.write_function(f, t)
+        if self._vtx is not None:
+            self.u_k.x.array[:] = self._u_sub.collapse().x.array
+            self._vtx.write(t)
+
+    def close(self) -> None:
+        for xdmf, _ in self._xdmf.values():
+            xdmf.close()
+        self._xdmf = {}
+        if self._vtx is not None:
+            self._vtx.close()
+            self._vtx = None
+
+    def files(self) -> list[str]:
+        names = [f"{n}.xdmf" for n in ("displacement_mm", *self.diagnostics.cell_fields)]
+        return names + (["displacement.bp"] if self._vtx is not None else [])

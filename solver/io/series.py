@@ -1,0 +1,70 @@
+"""``series.csv``: one row per accepted step, written and flushed as the run goes (rank 0)."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+COLUMNS = (
+    "time_s",
+    "time_h",
+    "current_mA_cm2",
+    "capacity_mAh_cm2",
+    "normalized_capacity",
+    "voltage_V",
+    "stack_pressure_MPa",
+    "stack_displacement_um",
+    "anode_thickness_change_um",
+    "contact_fraction",
+    "void_fraction",
+    "max_von_mises_MPa",
+    "max_creep_strain",
+    "newton_iterations",
+    "dt_s",
+    "event",
+)
+"""Columns with units; a column that does not apply to a case is left empty."""
+
+
+class SeriesWriter:
+    def __init__(self, path: Path, active: bool):
+        self.path = path
+        self._file = path.open("w", newline="") if active else None
+        if self._file:
+            self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
+            self._csv.writeheader()
+            self._file.flush()
+
+    def write(self, row: dict) -> None:
+        if not self._file:
+            return
+        self._csv.writerow({k: _fmt(row.get(k)) for k in COLUMNS})
+        self._file.flush()
+
+    def close(self) -> None:
+        if self._file:
+            self._file.close()
+            self._file = None
+
+
+def _fmt(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)
+
+
+def read_series(path: Path) -> dict[str, list]:
+    """Columns of a ``series.csv`` as lists (floats where numeric, None where empty)."""
+    with Path(path).open() as f:
+        rows = list(csv.DictReader(f))
+    out: dict[str, list] = {k: [] for k in (rows[0].keys() if rows else COLUMNS)}
+    for row in rows:
+        for k, v in row.items():
+            try:
+                out[k].append(float(v) if v != "" else None)
+            except ValueError:
+                out[k].append(v)
+    return out

@@ -1,0 +1,177 @@
+"""Newton's method for the stack with the plunger as one extra scalar unknown.
+
+The rigid plunger face moves by U, so the full increment is  du = dw + dU phi  with dw zero on
+the face. Linearising  R(w) = 0  (free dofs) and  R_U(w) + F_fix(U) = 0  gives the bordered
+system
+
+    [ J      J phi          ] [dw]     [ R       ]
+    [ r^T    phi^T J phi + k] [dU] = - [ R_U + F ],   r = dR_U/dw,  F = F0 + k (U - U0),
+
+solved with one factorisation of J and two back-substitutions (k = inf: dU = 0, a fixed gap).
+This is the only module that touches PETSc. Each solver has its own options prefix, and a failed
+solve is returned as a result for the stepper to cut the step, never raised.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from dolfinx import fem
+from dolfinx.fem import petsc as fem_petsc
+from mpi4py import MPI
+from petsc4py import PETSc
+
+from solver.physics.stack import StackModel
+
+_ids = itertools.count()
+
+LINEAR_SOLVERS = {
+    "mumps": {"ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"},
+    "superlu_dist": {
+        "ksp_type": "preonly",
+        "pc_type": "lu",
+        "pc_factor_mat_solver_type": "superlu_dist",
+    },
+    "gamg": {"ksp_type": "gmres", "pc_type": "gamg", "ksp_rtol": 1e-12, "ksp_max_it": 2000},
+}
+
+
+@dataclass(frozen=True)
+class PlungerLoad:
+    """Fixture acting on the plunger: F = F0 + k (U - U0), k = inf holds U."""
+
+    preload_N: float
+    stiffness_N_per_mm: float
+    anchor_mm: float
+
+    def force(self, U: float) -> float:
+        return self.preload_N + self.stiffness_N_per_mm * (U - self.anchor_mm)
+
+
+@dataclass(frozen=True)
+class NewtonResult:
+    converged: bool
+    iterations: int
+    residual_norm: float
+    reason: str
+
+
+class PlungerNewtonSolver:
+    """Owns the PETSc matrix, vectors and KSP for one :class:`StackModel`."""
+
+    def __init__(self, model: StackModel, rtol: float, max_iterations: int, linear_solver: str,
+                 petsc_options: dict | None = None, force_scale_N: float = 1.0):
+        self.model = model
+        self.comm = model.W.mesh.comm
+        self.rtol, self.max_iterations = rtol, max_iterations
+        self.force_scale_N = force_scale_N
+        self.U = 0.0
+        self._R = [fem.form(f) for f in model.residual]
+        self._J = [fem.form(f) for f in model.jacobian]
+        self._RU = fem.form(model.plunger_residual)
+        self._row = fem.form(model.plunger_row)
+        self._col = [fem.form(f) for f in model.plunger_column]
+        self._diag = fem.form(model.plunger_diagonal)
+        # sparsity of the summed Jacobian (it depends on the dofmaps, not on quadrature)
+        self.A = fem_petsc.create_matrix(fem.form(sum(model.jacobian[1:], model.jacobian[0])))
+        self.b = fem_petsc.create_vector(model.W)
+        self.row = fem_petsc.create_vector(model.W)
+        self.col = fem_petsc.create_vector(model.W)
+        self.dx1 = fem_petsc.create_vector(model.W)
+        self.dx2 = fem_petsc.create_vector(model.W)
+        self.prefix = f"ssb_{next(_ids)}_"
+        opts = PETSc.Options()
+        for key, value in {**LINEAR_SOLVERS[linear_solver], **(petsc_options or {})}.items():
+            opts[f"{self.prefix}{key}"] = value
+        self.ksp = PETSc.KSP().create(self.comm)
+        self.ksp.setOptionsPrefix(self.prefix)
+        self.ksp.setOperators(self.A)
+        self.ksp.setFromOptions()
+
+    def __del__(self):
+        for obj in ("ksp", "A", "b", "row", "col", "dx1", "dx2"):
+            if hasattr(self, obj):
+                getattr(self, obj).destroy()
+
+    def _assemble_vector(self, vec, forms) -> None:
+        with vec.localForm() as local:
+            local.set(0.0)
+        for form in forms if isinstance(forms, list) else [forms]:
+            fem_petsc.assemble_vector(vec, form)
+        vec.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        fem_petsc.set_bc(vec, self.model.increment_bcs)  # zero on constrained dofs
+
+    def _scalar(self, form) -> float:
+        return self.comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
+
+    def plunger_reaction_N(self) -> float:
+        """Force the stack exerts on the plunger, -int P : Grad(phi) dV (N, compression > 0)."""
+        return -self._scalar(self._RU)
+
+    def _residual(self, load: PlungerLoad, free_plunger: bool) -> tuple[float, float]:
+        """Assemble R into self.b; return (||(R, R_U + F)||, R_U + F)."""
+        self._assemble_vector(self.b, self._R)
+        r_U = self._scalar(self._RU) + load.force(self.U) if free_plunger else 0.0
+        return math.sqrt(self.b.norm() ** 2 + r_U**2), r_U
+
+    def solve(self, load: PlungerLoad) -> NewtonResult:
+        """Solve for (w, U) at the model's current constants; w and U are updated in place.
+
+        After every update the creep unknowns are re-solved locally at the new displacement
+        (global-local scheme). A backtracking line search halves the step while the residual is not finite or does not
+        decrease (the creep law is stiff: far from the solution a full step can overshoot).
+        """
+        w, phi = self.model.w, self.model.phi
+        local_update = self.model.predictor.predict
+        free_plunger = math.isfinite(load.stiffness_N_per_mm)
+        local_update(w, self.model.w_old)
+        norm, r_U = self._residual(load, free_plunger)
+        if not math.isfinite(norm):
+            return NewtonResult(False, 0, norm, "residual is not finite")
+        tolerance = self.rtol * max(norm, self.force_scale_N)
+        if norm <= 1e-3 * self.rtol * self.force_scale_N:
+            return NewtonResult(True, 0, norm, "converged at the initial guess")
+        for it in range(1, self.max_iterations + 1):
+            self.A.zeroEntries()
+            bcs = self.model.increment_bcs
+            for form in self._J[1:]:
+                fem_petsc.assemble_matrix(self.A, form, bcs=bcs, diag=0.0)
+                self.A.assemble(PETSc.Mat.AssemblyType.FLUSH)
+            # last, because it inserts (not adds) the unit diagonal of the constrained rows
+            fem_petsc.assemble_matrix(self.A, self._J[0], bcs=bcs)
+            self.A.assemble()
+            self.b.scale(-1.0)
+            self.ksp.solve(self.b, self.dx1)
+            if self.ksp.getConvergedReason() < 0:
+                return NewtonResult(False, it, norm, f"linear solve failed ({self.ksp.getConvergedReason()})")
+            dU = 0.0
+            if free_plunger:
+                self._assemble_vector(self.col, self._col)
+                self._assemble_vector(self.row, self._row)
+                self.col.scale(-1.0)
+                self.ksp.solve(self.col, self.dx2)
+                d = self._scalar(self._diag) + load.stiffness_N_per_mm
+                dU = -(r_U + self.row.dot(self.dx1)) / (d + self.row.dot(self.dx2))
+                self.dx1.axpy(dU, self.dx2)
+            self.dx1.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
+            with self.dx1.localForm() as local:
+                step = local.array_r + dU * phi.x.array
+            w_prev, U_prev = w.x.array.copy(), self.U
+            alpha = 1.0
+            for _ in range(8):
+                w.x.array[:] = w_prev + alpha * step
+                self.U = U_prev + alpha * dU
+                local_update(w, self.model.w_old)
+                trial, r_U = self._residual(load, free_plunger)
+                if math.isfinite(trial) and trial < norm:
+                    break
+                alpha *= 0.5
+            if not math.isfinite(trial):
+                return NewtonResult(False, it, trial, "residual is not finite")
+            norm = trial
+            if norm <= tolerance:
+                return NewtonResult(True, it, norm, "converged")
+        return NewtonResult(False, self.max_iterations, norm, "maximum Newton iterations reached")

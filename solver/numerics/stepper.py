@@ -1,0 +1,195 @@
+"""Adaptive backward-Euler time stepping through the protocol.
+
+Cut and retry: a step whose Newton solve fails, or whose viscous strain changes by more than
+``max_creep_strain_increment`` anywhere, is undone (state restored) and retried with
+``dt * dt_cut``; below ``dt_min_s`` the run stops with :class:`StepFailure`. Steps that converge
+in at most ``easy_newton_iterations`` grow dt by ``dt_growth`` up to ``dt_max_s``. Every
+protocol step ends exactly at its end time (the last dt is clipped). Internal variables are
+committed (``w_old <- w``) only when a step is accepted.
+
+All that changes between steps lives in :class:`StepperState`, one object that can be saved
+and restored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from mpi4py import MPI
+
+from solver.case import Case, Step
+from solver.numerics.newton import NewtonResult, PlungerLoad, PlungerNewtonSolver
+from solver.physics import swelling
+from solver.physics.stack import StackModel
+from solver.units import S_PER_H, plated_thickness_mm
+
+
+class StepFailure(RuntimeError):
+    """The time step fell below dt_min_s without a converged, acceptable step."""
+
+
+@dataclass
+class StepperState:
+    time_s: float = 0.0
+    capacity_mAh_cm2: float = 0.0  # net areal charge passed; charge > 0
+    step_index: int = 0
+    step_time_s: float = 0.0
+    dt_s: float = 1.0
+    preload_N: float = 0.0
+    anchor_mm: float = 0.0  # plunger position where the fixture force is preload_N
+    reference_plunger_mm: float = 0.0  # plunger position after the initial preload
+    accepted_steps: int = 0
+    rejected_steps: int = 0
+    current_mA_cm2: float = 0.0
+    last_iterations: int = 0
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+class Stepper:
+    def __init__(self, case: Case, model: StackModel, solver: PlungerNewtonSolver,
+                 on_accept: Callable[[StepperState, str], None]):
+        self.case, self.model, self.solver = case, model, solver
+        self.on_accept = on_accept
+        self.state = StepperState(dt_s=case.numerics.dt_initial_s)
+        self.comm = model.W.mesh.comm
+        _, creep_map = model.W.sub(1).collapse()
+        self._creep_dofs = np.asarray(creep_map)
+        self.timings = {"solve_s": 0.0}
+
+    # -- loads from the protocol ---------------------------------------------------------------
+
+    def _set_electrochemistry(self, capacity: float) -> None:
+        case = self.case
+        if case.plating_region is not None:
+            anode = case.layer(case.plating_region)
+            h = plated_thickness_mm(capacity, anode.material.molar_volume_mm3_per_mol)
+            self.model.plating_stretch.value = swelling.plating_stretch(h, anode.thickness_mm)
+        if case.cathode_region is not None:
+            table = case.layer(case.cathode_region).material.volume_change
+            state = capacity / case.cathode_capacity_mAh_cm2
+            self.model.volume_ratio.value = swelling.volume_ratio(table, state)
+
+    def _load(self) -> PlungerLoad:
+        s = self.state
+        return PlungerLoad(s.preload_N, self.case.fixture.stiffness_N_per_mm, s.anchor_mm)
+
+    # -- state save / restore ------------------------------------------------------------------
+
+    def _snapshot(self):
+        return self.model.w.x.array.copy(), self.solver.U
+
+    def _restore(self, snap) -> None:
+        self.model.w.x.array[:] = snap[0]
+        self.solver.U = snap[1]
+
+    def _commit(self) -> None:
+        self.model.w_old.x.array[:] = self.model.w.x.array
+
+    def _creep_increment(self) -> float:
+        d = self.model.w.x.array[self._creep_dofs] - self.model.w_old.x.array[self._creep_dofs]
+        local = float(np.max(np.abs(d))) if d.size else 0.0
+        return self.comm.allreduce(local, op=MPI.MAX)
+
+    def _solve(self, load: PlungerLoad) -> NewtonResult:
+        t0 = time.perf_counter()
+        result = self.solver.solve(load)
+        self.timings["solve_s"] += time.perf_counter() - t0
+        return result
+
+    # -- preload: elastic (dt = 0) constant-force solve, then re-anchor the fixture ------------
+
+    def set_pressure(self, pressure_MPa: float) -> None:
+        """Bring the stack to ``pressure_MPa`` at constant force, then anchor the fixture there."""
+        force = pressure_MPa * self.case.face_area_mm2
+        self.model.dt.value = 0.0
+        start = self._snapshot()
+        current = self.state.preload_N if self.state.accepted_steps else 0.0
+        for substeps in (1, 4, 16, 64):
+            self._restore(start)
+            ok = True
+            for j in range(1, substeps + 1):
+                target = current + (force - current) * j / substeps
+                result = self._solve(PlungerLoad(target, 0.0, self.solver.U))
+                if not result.converged:
+                    ok = False
+                    break
+            if ok:
+                break
+        else:
+            raise StepFailure(f"preload to {pressure_MPa} MPa did not converge ({result.reason})")
+        self._commit()
+        s = self.state
+        s.preload_N, s.anchor_mm = force, self.solver.U
+        s.last_iterations = result.iterations
+        s.current_mA_cm2 = 0.0
+        # an instantaneous load change starts a new creep transient: restart with small steps
+        s.dt_s = self.case.numerics.dt_initial_s
+
+    # -- one protocol step ---------------------------------------------------------------------
+
+    def _try(self, dt: float, step: Step) -> tuple[bool, NewtonResult | None, str]:
+        snap = self._snapshot()
+        capacity = self.state.capacity_mAh_cm2 + step.signed_current_mA_cm2 * dt / S_PER_H
+        self.model.dt.value = dt
+        try:
+            self._set_electrochemistry(capacity)
+        except ValueError as err:
+            raise StepFailure(str(err)) from None
+        result = self._solve(self._load())
+        if not result.converged:
+            self._restore(snap)
+            return False, result, result.reason
+        increment = self._creep_increment()
+        if increment > self.case.numerics.max_creep_strain_increment:
+            self._restore(snap)
+            return False, result, f"creep strain increment {increment:.2e} too large"
+        self._commit()
+        self.state.capacity_mAh_cm2 = capacity
+        return True, result, ""
+
+    def run_step(self, step: Step) -> None:
+        num, s = self.case.numerics, self.state
+        if step.pressure_MPa is not None:
+            self.set_pressure(step.pressure_MPa)
+            self.on_accept(s, f"{step.kind}: fixture set to {step.pressure_MPa} MPa")
+        s.step_time_s = 0.0
+        s.current_mA_cm2 = step.signed_current_mA_cm2
+        end = step.duration_s
+        while end - s.step_time_s > 1e-9 * max(end, 1.0):
+            remaining = end - s.step_time_s
+            dt = min(s.dt_s, remaining)
+            if remaining - dt < 1e-3 * dt:  # no sliver steps before the step end
+                dt = remaining
+            ok, result, why = self._try(dt, step)
+            if not ok:
+                s.rejected_steps += 1
+                s.dt_s = dt * num.dt_cut
+                if s.dt_s < num.dt_min_s:
+                    raise StepFailure(
+                        f"step {s.step_index} ({step.kind}) at t = {s.time_s:.6g} s: dt fell "
+                        f"below numerics.dt_min_s = {num.dt_min_s} s ({why})"
+                    )
+                continue
+            s.time_s += dt
+            s.step_time_s += dt
+            s.accepted_steps += 1
+            s.last_iterations = result.iterations
+            if result.iterations <= num.easy_newton_iterations and dt >= s.dt_s * 0.999:
+                s.dt_s = min(dt * num.dt_growth, num.dt_max_s)
+            self.on_accept(s, "")
+
+    def run(self) -> StepperState:
+        self._set_electrochemistry(0.0)
+        self.set_pressure(self.case.fixture.preload_MPa)
+        self.state.reference_plunger_mm = self.solver.U
+        self.on_accept(self.state, f"preload {self.case.fixture.preload_MPa} MPa")
+        for i, step in enumerate(self.case.protocol):
+            self.state.step_index = i
+            self.run_step(step)
+        return self.state

@@ -1,0 +1,1 @@
+"""Physics: each module returns UFL expressions and forms; none touches PETSc."""

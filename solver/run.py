@@ -1,0 +1,210 @@
+"""One run of a case: mesh, model, solver, stepper, and the run directory they write.
+
+Run directory (DESIGN section 6): ``case.toml`` (the resolved case), ``series.csv`` (a row per
+accepted step, flushed as it goes), ``fields/`` (ParaView), ``summary.json``, ``run.log`` and
+``stack_pressure.png``. Rank 0 writes the files; every rank takes part in the solve.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import platform
+import sys
+import time
+from pathlib import Path
+
+import dolfinx
+import tomli_w
+from mpi4py import MPI
+from petsc4py import PETSc
+
+import solver
+from solver.case import Case
+from solver.geometry import LayerSpec, build_die_stack
+from solver.io.fields import FieldWriter
+from solver.io.plots import pressure_plot
+from solver.io.series import SeriesWriter
+from solver.numerics.newton import PlungerNewtonSolver
+from solver.numerics.stepper import StepFailure, Stepper, StepperState
+from solver.physics.diagnostics import Diagnostics
+from solver.physics.stack import build_stack_model
+from solver.units import S_PER_H, UM_PER_MM
+
+
+def _logger(out: Path, comm) -> logging.Logger:
+    log = logging.getLogger(f"ssb.run.{out.resolve()}")
+    log.handlers.clear()
+    log.propagate = False
+    log.setLevel(logging.INFO)
+    if comm.rank == 0:
+        fh = logging.FileHandler(out / "run.log", mode="w")
+        fh.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        sh = logging.StreamHandler(sys.stdout)
+        sh.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(fh)
+        log.addHandler(sh)
+    else:
+        log.addHandler(logging.NullHandler())
+    return log
+
+
+def versions() -> dict[str, str]:
+    return {
+        "ssb-solver": solver.__version__,
+        "dolfinx": dolfinx.__version__,
+        "petsc": ".".join(str(v) for v in PETSc.Sys.getVersion()),
+        "python": platform.python_version(),
+    }
+
+
+class _Recorder:
+    """Turns accepted stepper states into series rows, progress lines and field snapshots."""
+
+    def __init__(self, case: Case, run, log, series: SeriesWriter, fields: FieldWriter):
+        self.case, self.run, self.log = case, run, log
+        self.series, self.fields = series, fields
+        self.thickness_layer = case.plating_region or (
+            "anode" if any(layer.name == "anode" for layer in case.layers) else None
+        )
+        self.reference_thickness = None
+        self.rows = 0
+        self.last: dict = {}
+
+    def __call__(self, state: StepperState, event: str) -> None:
+        case, solver_, diag = self.case, self.run.solver, self.run.diagnostics
+        area = case.face_area_mm2
+        diag.update_cell_fields()
+        thickness = (
+            diag.layer_thickness_change_mm(self.thickness_layer) if self.thickness_layer else None
+        )
+        if self.reference_thickness is None and thickness is not None:
+            self.reference_thickness = thickness
+        q_norm = (
+            state.capacity_mAh_cm2 / case.cathode_capacity_mAh_cm2
+            if case.cathode_capacity_mAh_cm2
+            else None
+        )
+        row = {
+            "time_s": state.time_s,
+            "time_h": state.time_s / S_PER_H,
+            "current_mA_cm2": state.current_mA_cm2,
+            "capacity_mAh_cm2": state.capacity_mAh_cm2,
+            "normalized_capacity": q_norm,
+            "stack_pressure_MPa": solver_.plunger_reaction_N() / area,
+            "stack_displacement_um": (solver_.U - state.reference_plunger_mm) * UM_PER_MM,
+            "anode_thickness_change_um": (
+                (thickness - self.reference_thickness) * UM_PER_MM if thickness is not None else None
+            ),
+            "max_von_mises_MPa": diag.maximum("von_mises_MPa"),
+            "max_creep_strain": diag.maximum("creep_strain"),
+            "newton_iterations": state.last_iterations,
+            "dt_s": float(self.run.model.dt.value),
+            "event": event,
+        }
+        self.series.write(row)
+        self.last = row
+        if self.rows % case.output.log_every == 0 or event:
+            self.log.info(
+                f"step {state.accepted_steps:5d} | t {row['time_h']:9.4f} h | "
+                f"Q {row['capacity_mAh_cm2']:7.4f} mAh/cm2 | p {row['stack_pressure_MPa']:8.4f} MPa | "
+                f"dz {row['stack_displacement_um']:8.3f} um | newton {state.last_iterations:2d} | "
+                f"dt {row['dt_s']:9.3g} s" + (f" | {event}" if event else "")
+            )
+        every = case.output.fields_every
+        if event or (every and state.accepted_steps % every == 0):
+            self.fields.write(state.time_s)
+        self.rows += 1
+
+
+class Run:
+    """Set up and execute one case; ``execute`` returns the summary dictionary."""
+
+    def __init__(self, case: Case, out: Path, comm=MPI.COMM_WORLD):
+        self.case, self.out, self.comm = case, Path(out), comm
+        self.t_start = time.perf_counter()
+        if comm.rank == 0:
+            self.out.mkdir(parents=True, exist_ok=True)
+            (self.out / "case.toml").write_text(tomli_w.dumps(case.resolved))
+        comm.barrier()
+        self.log = _logger(self.out, comm)
+        self.timings: dict[str, float] = {}
+
+    def setup(self) -> None:
+        case, t0 = self.case, time.perf_counter()
+        layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm) for lay in case.layers]
+        self.stack = build_die_stack(
+            self.comm, layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm
+        )
+        self.timings["mesh_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        self.model = build_stack_model(case, self.stack)
+        force_scale = max(case.fixture.preload_MPa, 1.0) * case.face_area_mm2
+        num = case.numerics
+        self.solver = PlungerNewtonSolver(
+            self.model, num.newton_rtol, num.newton_max_iterations, num.linear_solver,
+            num.petsc_options, force_scale,
+        )
+        self.diagnostics = Diagnostics(self.model)
+        self.timings["setup_s"] = time.perf_counter() - t0
+        n_dofs = self.model.W.dofmap.index_map.size_global * self.model.W.dofmap.index_map_bs
+        self.log.info(
+            f"case '{case.name}': {case.mode}, {len(case.layers)} layers, fixture "
+            f"{case.fixture.type} (k = {case.fixture.stiffness_N_per_mm:g} N/mm), "
+            f"{n_dofs} dofs on {self.comm.size} rank(s), T = {case.temperature_K - 273.15:g} C"
+        )
+        self.n_dofs = n_dofs
+
+    def execute(self) -> dict:
+        case = self.case
+        self.setup()
+        series = SeriesWriter(self.out / "series.csv", self.comm.rank == 0)
+        fields = FieldWriter(self.out / "fields", self.model, self.diagnostics, case.output.field_formats)
+        recorder = _Recorder(case, self, self.log, series, fields)
+        stepper = Stepper(case, self.model, self.solver, recorder)
+        status, message = "completed", ""
+        t0 = time.perf_counter()
+        try:
+            stepper.run()
+        except StepFailure as err:
+            status, message = "failed", str(err)
+            self.log.info(f"run stopped: {err}")
+        finally:
+            self.timings["stepping_s"] = time.perf_counter() - t0
+            self.timings["solve_s"] = stepper.timings["solve_s"]
+            if recorder.rows:
+                fields.write(stepper.state.time_s)
+            fields.close()
+            series.close()
+        summary = self._summary(stepper, recorder, fields, status, message)
+        if self.comm.rank == 0:
+            (self.out / "summary.json").write_text(json.dumps(summary, indent=2))
+            plot = pressure_plot({case.name: self.out}, self.out / "stack_pressure.png")
+            self.log.info(f"results in {self.out.resolve()} (series.csv, fields/, summary.json, {plot.name})")
+        return summary
+
+    def _summary(self, stepper, recorder, fields, status, message) -> dict:
+        case = self.case
+        self.timings["wall_s"] = time.perf_counter() - self.t_start
+        sources = {
+            layer.name: {"material": layer.material.name, **layer.material.sources()}
+            for layer in case.layers
+        }
+        if case.die_wall.holder is not None:
+            sources["die_holder"] = {"material": case.die_wall.holder.name, **case.die_wall.holder.sources()}
+        k = case.fixture.stiffness_N_per_mm
+        return {
+            "case": case.name,
+            "status": status,
+            "message": message,
+            "final": recorder.last,
+            "stepper": stepper.state.as_dict(),
+            "fixture": {"type": case.fixture.type, "stiffness_N_per_mm": k if math.isfinite(k) else "inf"},
+            "dofs": self.n_dofs,
+            "mpi_size": self.comm.size,
+            "timings_s": self.timings,
+            "fields": fields.files(),
+            "versions": versions(),
+            "sources": sources,
+        }

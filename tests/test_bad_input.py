@@ -1,0 +1,105 @@
+"""Bad case files end with one line naming the key, exit status 2, on 1 and 2 ranks, no hang."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from solver.case import CaseError, validate
+from tests.conftest import stack_doc
+
+ROOT = Path(__file__).resolve().parents[1]
+SSB = [sys.executable, "-m", "solver.cli"]
+MPIRUN = shutil.which("mpirun", path=str(Path(sys.executable).parent)) or shutil.which("mpirun")
+
+BAD = {
+    "unknown key": ('[fixture]\ntype = "fixed_gap"\npreload_MPa = 5.0\nstifness = 3\n', "fixture.stifness"),
+    "wrong type": ('[fixture]\ntype = "fixed_gap"\npreload_MPa = "five"\n', "fixture.preload_MPa"),
+    "negative thickness": ("[geometry.layers.anode]\nthickness_um = -5.0\n", "geometry.layers.anode.thickness_um"),
+    "unknown material": ('[regions.anode]\nmaterial = "lithum"\n', "regions.anode.material"),
+}
+
+GOOD = """
+[geometry]
+die_diameter_mm = 10.0
+stack = ["anode"]
+[geometry.layers.anode]
+thickness_um = 100.0
+[regions.anode]
+material = "li"
+[fixture]
+type = "fixed_gap"
+preload_MPa = 5.0
+[[protocol]]
+step = "rest"
+duration_h = 1.0
+"""
+
+
+def _merge(good: str, bad: str) -> str:
+    """Replace the good case's tables that the bad snippet redefines."""
+    import tomllib
+
+    import tomli_w
+
+    doc = tomllib.loads(good)
+    patch = tomllib.loads(bad)
+
+    def deep(a, b):
+        for k, v in b.items():
+            if isinstance(v, dict) and isinstance(a.get(k), dict):
+                deep(a[k], v)
+            else:
+                a[k] = v
+
+    deep(doc, patch)
+    return tomli_w.dumps(doc)
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_validation_names_the_key(kind):
+    import tomllib
+
+    snippet, key = BAD[kind]
+    with pytest.raises(CaseError) as err:
+        validate(tomllib.loads(_merge(GOOD, snippet)))
+    assert err.value.key == key
+
+
+def test_suggests_the_right_key():
+    import tomllib
+
+    with pytest.raises(CaseError, match="did you mean 'spring_stiffness_N_per_mm'"):
+        validate(tomllib.loads(_merge(GOOD, '[fixture]\nspring_stifness_N_per_mm = 3.0\n')))
+
+
+def test_set_override_is_validated():
+    with pytest.raises(CaseError, match="fixture.preload_MPa: got -1.0"):
+        validate(stack_doc(), ["fixture.preload_MPa=-1.0"])
+
+
+def _cases(tmp_path: Path):
+    for kind, (snippet, key) in BAD.items():
+        path = tmp_path / f"{kind.replace(' ', '_')}.toml"
+        path.write_text(_merge(GOOD, snippet))
+        yield path, key
+    yield tmp_path / "missing.toml", "case file not found"
+
+
+@pytest.mark.parametrize("ranks", [1, 2])
+def test_cli_error_on_every_rank(tmp_path, ranks):
+    if ranks > 1 and MPIRUN is None:
+        pytest.skip("mpirun not found")
+    for path, key in _cases(tmp_path):
+        cmd = SSB + ["run", str(path), "--out", str(tmp_path / "out")]
+        if ranks > 1:
+            cmd = [MPIRUN, "-n", str(ranks), *cmd]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
+        lines = [line for line in proc.stderr.splitlines() if line.strip()]
+        assert proc.returncode == 2, proc.stderr
+        assert len(lines) == 1 and key in lines[0], proc.stderr
+        assert "Traceback" not in proc.stderr + proc.stdout

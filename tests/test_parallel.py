@@ -1,0 +1,44 @@
+"""The same case on 1 and 2 MPI ranks gives the same series.csv to solver tolerance."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from solver.io.series import read_series
+from tests.conftest import stack_doc
+
+MPIRUN = shutil.which("mpirun", path=str(Path(sys.executable).parent)) or shutil.which("mpirun")
+
+
+@pytest.mark.skipif(MPIRUN is None, reason="mpirun not found")
+def test_one_and_two_ranks_agree(tmp_path):
+    doc = stack_doc(
+        regions__anode={"material": "li"},  # with creep
+        fixture={"type": "spring", "preload_MPa": 5.0, "spring_stiffness_N_per_mm": 5000.0},
+        protocol=[
+            {"step": "hold", "duration_h": 0.01, "pressure_MPa": 10.0},
+            {"step": "charge", "current_mA_cm2": 1.0, "capacity_mAh_cm2": 0.05},
+        ],
+        numerics={"element_degree": 2, "dt_initial_s": 1e-6, "dt_max_s": 60.0},
+        output={"field_formats": ["xdmf"]},
+    )
+    case = tmp_path / "case.toml"
+    case.write_text(tomli_w.dumps(doc))
+    series = {}
+    for n in (1, 2):
+        out = tmp_path / f"np{n}"
+        cmd = [MPIRUN, "-n", str(n), sys.executable, "-m", "solver.cli", "run", str(case), "--out", str(out)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        series[n] = read_series(out / "series.csv")
+    a, b = series[1], series[2]
+    assert len(a["time_s"]) == len(b["time_s"])
+    for key in ("time_s", "stack_pressure_MPa", "stack_displacement_um", "max_von_mises_MPa"):
+        for x, y in zip(a[key], b[key], strict=True):
+            assert y == pytest.approx(x, rel=1e-7, abs=1e-9), key
