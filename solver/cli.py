@@ -77,6 +77,7 @@ def _run(args) -> int:
         if comm.size > 1:
             comm.Abort(1)
         return 1
+    comm.barrier()
     if summary["status"] != "completed":
         return _fail(comm, summary["message"], 1)
     return 0

@@ -91,11 +91,6 @@ class PlungerNewtonSolver:
         self.ksp.setOperators(self.A)
         self.ksp.setFromOptions()
 
-    def __del__(self):
-        for obj in ("ksp", "A", "b", "row", "col", "dx1", "dx2"):
-            if hasattr(self, obj):
-                getattr(self, obj).destroy()
-
     def _assemble_vector(self, vec, forms) -> None:
         with vec.localForm() as local:
             local.set(0.0)
