@@ -35,9 +35,9 @@ def at_time(s: dict, t_s: float) -> float:
 
 
 def charge_swing(s: dict) -> float:
-    p = [p for p, q in zip(s["stack_pressure_MPa"], s["capacity_mAh_cm2"], strict=True) if q is not None and (q > 0 or True)]
+    """Max - min of the stack pressure after the fixture is set to the 5 MPa cycling pressure."""
     start = [i for i, e in enumerate(s["event"]) if e and "5.0 MPa" in str(e)][-1]
-    tail = p[start:]
+    tail = s["stack_pressure_MPa"][start:]
     return max(tail) - min(tail)
 
 
