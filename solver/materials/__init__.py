@@ -1,6 +1,6 @@
 """Materials: constitutive-law parameter records and the cited library."""
 
-from solver.materials.laws import Elastic, NortonCreep, VolumeChangeTable
+from solver.materials.laws import Curve, Elastic, Lithiation, NortonCreep, VolumeChangeTable
 from solver.materials.library import (
     OVERRIDE_KEYS,
     Material,
@@ -12,6 +12,8 @@ from solver.materials.library import (
 
 __all__ = [
     "OVERRIDE_KEYS",
+    "Curve",
+    "Lithiation",
     "Elastic",
     "Material",
     "NortonCreep",

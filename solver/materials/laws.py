@@ -52,6 +52,8 @@ class NortonCreep:
     reference_stress_MPa: float
     stress_exponent: float
     source: str
+    # Optional softening with lithiation: sigma_ref(theta) replaces reference_stress_MPa.
+    reference_stress_vs_theta: Curve | None = None
 
 
 @dataclass(frozen=True)
@@ -65,3 +67,69 @@ class VolumeChangeTable:
     state: tuple[float, ...]
     volume_ratio: tuple[float, ...]
     source: str
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A property against the state of lithiation theta in [0, 1].
+
+    Piecewise linear through the points (``theta[i]``, ``values[i]``), held constant outside
+    them; ``theta`` is strictly increasing. A constant is one point. The unit is in the name of
+    the field that holds the curve; ``source`` names the paper (table/figure) or seed line.
+    """
+
+    theta: tuple[float, ...]
+    values: tuple[float, ...]
+    source: str
+
+    @classmethod
+    def constant(cls, value: float, source: str) -> Curve:
+        return cls((0.0,), (float(value),), source)
+
+    def __call__(self, theta: float) -> float:
+        import numpy as np
+
+        return float(np.interp(theta, self.theta, self.values))
+
+
+@dataclass(frozen=True)
+class Lithiation:
+    """A host that takes up Li: Li_x M with x = theta * x_max.
+
+    Transport (DESIGN section 3): J = -M grad(mu), mu = mu_ch(theta) - Omega sigma_h, with
+    M = D c (1 - theta) / (R T) and c = theta c_max. Two readings of D:
+
+    * ``chemical_potential = "ideal"``: D is a *chemical* (Fickian, e.g. GITT) diffusivity,
+      which already holds the thermodynamic factor; mu_ch = R T ln(theta / (1 - theta)), so
+      without stress J = -D grad(c) exactly. The open-circuit potential then enters only the
+      electrode potential. This is the default because measured D are chemical diffusivities.
+    * ``chemical_potential = "ocv"``: D is a tracer (self) diffusivity and
+      mu_ch = -F U_ocv(theta), so the plateaus of U_ocv (two-phase regions) carry no gradient.
+
+    Omega(theta) = (V_host / x_max) dJ_g/dtheta is the partial molar volume of Li implied by
+    the volume-ratio curve (so swelling and the stress term of mu are consistent).
+    """
+
+    li_per_host_max: float  # x_max, Li per host atom at theta = 1
+    host_molar_volume_mm3_per_mol: float  # volume of one mol of host atoms at theta = 0
+    open_circuit_potential_V: Curve  # vs Li/Li+
+    volume_ratio: Curve  # J_g = V(theta) / V(0)
+    diffusivity_mm2_per_s: Curve  # at diffusion_reference_temperature_K
+    source: str  # phase sequence / capacity
+    diffusion_activation_energy_J_per_mol: float = 0.0
+    diffusion_reference_temperature_K: float = 298.15
+    chemical_potential: str = "ideal"  # "ideal" | "ocv"
+    youngs_modulus_MPa: Curve | None = None  # theta-dependent moduli; None: the entry's Elastic
+    poisson_ratio: Curve | None = None
+
+    @property
+    def max_concentration_mol_per_mm3(self) -> float:
+        """c_max = x_max / V_host, Li per unit *reference* (unlithiated) volume."""
+        return self.li_per_host_max / self.host_molar_volume_mm3_per_mol
+
+    @property
+    def capacity_mAh_per_mm3(self) -> float:
+        """Charge of a full lithiation per unit reference volume, F c_max (mAh/mm^3)."""
+        from solver.units import FARADAY_C_PER_MOL
+
+        return FARADAY_C_PER_MOL * self.max_concentration_mol_per_mm3 / 3.6

@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from solver.materials.laws import Elastic, NortonCreep, VolumeChangeTable
+from solver.materials.laws import Curve, Elastic, Lithiation, NortonCreep, VolumeChangeTable
 from solver.units import MPA_PER_GPA
 
 
@@ -27,6 +27,8 @@ class Material:
     molar_volume_source: str = ""
     volume_change: VolumeChangeTable | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    lithiation: Lithiation | None = None  # a Li host: concentration field, OCV, swelling
+    initial_theta: float = 0.0  # state of lithiation as assembled (a phase of the host)
 
     def sources(self) -> dict[str, str]:
         """Every parameter group of this entry mapped to its source."""
@@ -37,6 +39,18 @@ class Material:
             out["molar_volume"] = self.molar_volume_source
         if self.volume_change is not None:
             out["volume_change"] = self.volume_change.source
+        if self.creep is not None and self.creep.reference_stress_vs_theta is not None:
+            out["creep_reference_stress_vs_theta"] = self.creep.reference_stress_vs_theta.source
+        lith = self.lithiation
+        if lith is not None:
+            out["lithiation"] = lith.source
+            out["open_circuit_potential"] = lith.open_circuit_potential_V.source
+            out["volume_ratio"] = lith.volume_ratio.source
+            out["diffusivity"] = lith.diffusivity_mm2_per_s.source
+            for key in ("youngs_modulus_MPa", "poisson_ratio"):
+                curve = getattr(lith, key)
+                if curve is not None:
+                    out[f"{key}_vs_theta"] = curve.source
         return out
 
 
