@@ -65,7 +65,8 @@ class _Recorder:
     def __init__(self, case: Case, run, log, series: SeriesWriter, fields: FieldWriter):
         self.case, self.run, self.log = case, run, log
         self.series, self.fields = series, fields
-        self.thickness_layer = case.plating_region or (
+        hosts = case.host_regions
+        self.thickness_layer = case.plating_region or (hosts[0] if hosts else None) or (
             "anode" if any(layer.name == "anode" for layer in case.layers) else None
         )
         self.reference_thickness = None
@@ -81,11 +82,20 @@ class _Recorder:
         )
         if self.reference_thickness is None and thickness is not None:
             self.reference_thickness = thickness
-        q_norm = (
-            state.capacity_mAh_cm2 / case.cathode_capacity_mAh_cm2
-            if case.cathode_capacity_mAh_cm2
-            else None
-        )
+        sigma_h_range = diag.host_extremes("hydrostatic_stress_MPa")
+        full = case.host_capacity_mAh_cm2 or case.cathode_capacity_mAh_cm2
+        q_norm = state.capacity_mAh_cm2 / full if full else None
+        transport = {}
+        if self.run.model.has_transport:
+            theta_min, theta_max, potential = diag.interface_state()
+            transport = {
+                "anode_potential_V": potential,
+                # half cell: the host (working electrode) against the counter electrode
+                "voltage_V": potential - case.counter_potential_V,
+                "mean_theta": diag.mean_theta(),
+                "interface_theta_min": theta_min,
+                "interface_theta_max": theta_max,
+            }
         row = {
             "time_s": state.time_s,
             "time_h": state.time_s / S_PER_H,
@@ -98,6 +108,9 @@ class _Recorder:
                 (thickness - self.reference_thickness) * UM_PER_MM if thickness is not None else None
             ),
             "max_von_mises_MPa": diag.maximum("von_mises_MPa"),
+            "max_hydrostatic_stress_MPa": sigma_h_range[1],
+            "min_hydrostatic_stress_MPa": sigma_h_range[0],
+            **transport,
             "max_creep_strain": diag.maximum("creep_strain"),
             "newton_iterations": state.last_iterations,
             "dt_s": float(self.run.model.dt.value),
@@ -109,7 +122,9 @@ class _Recorder:
             self.log.info(
                 f"step {state.accepted_steps:5d} | t {row['time_h']:9.4f} h | "
                 f"Q {row['capacity_mAh_cm2']:7.4f} mAh/cm2 | p {row['stack_pressure_MPa']:8.4f} MPa | "
-                f"dz {row['stack_displacement_um']:8.3f} um | newton {state.last_iterations:2d} | "
+                f"dz {row['stack_displacement_um']:8.3f} um | "
+                + (f"theta {row['mean_theta']:6.4f} | V {row['voltage_V']:7.4f} | " if transport else "")
+                + f"newton {state.last_iterations:2d} | "
                 f"dt {row['dt_s']:9.3g} s" + (f" | {event}" if event else "")
             )
         every = case.output.fields_every
@@ -144,7 +159,7 @@ class Run:
         num = case.numerics
         self.solver = PlungerNewtonSolver(
             self.model, num.newton_rtol, num.newton_max_iterations, num.linear_solver,
-            num.petsc_options, force_scale,
+            num.petsc_options, force_scale, self._transport_scale(),
         )
         self.diagnostics = Diagnostics(self.model)
         self.timings["setup_s"] = time.perf_counter() - t0
@@ -156,6 +171,15 @@ class Run:
         )
         self.n_dofs = n_dofs
 
+    def _transport_scale(self) -> float:
+        """Host volume over sqrt(host dofs): a residual of this size is theta wrong by ~1."""
+        case = self.case
+        if not case.host_regions:
+            return 1.0
+        volume = sum(case.layer(h).thickness_mm for h in case.host_regions) * case.face_area_mm2
+        n = self.model.W.sub(2).collapse()[0].dofmap.index_map.size_global
+        return volume / n**0.5
+
     def execute(self) -> dict:
         case = self.case
         self.setup()
@@ -163,6 +187,8 @@ class Run:
         fields = FieldWriter(self.out / "fields", self.model, self.diagnostics, case.output.field_formats)
         recorder = _Recorder(case, self, self.log, series, fields)
         stepper = Stepper(case, self.model, self.solver, recorder)
+        if self.model.has_transport:
+            stepper.interface = self.diagnostics.interface_state
         status, message = "completed", ""
         t0 = time.perf_counter()
         try:

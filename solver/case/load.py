@@ -63,6 +63,7 @@ class Step:
     current_mA_cm2: float
     duration_s: float
     pressure_MPa: float | None
+    voltage_cutoff_V: float | None = None
 
     @property
     def signed_current_mA_cm2(self) -> float:
@@ -80,6 +81,7 @@ class Numerics:
     dt_cut: float
     easy_newton_iterations: int
     max_creep_strain_increment: float
+    max_theta_increment: float
     newton_rtol: float
     newton_max_iterations: int
     linear_solver: str
@@ -106,6 +108,9 @@ class Case:
     plating_region: str | None
     cathode_region: str | None
     cathode_capacity_mAh_cm2: float | None
+    host_regions: tuple[str, ...]  # layers whose material takes up Li (a concentration field)
+    stress_coupling: bool
+    counter_potential_V: float
     temperature_K: float
     protocol: tuple[Step, ...]
     numerics: Numerics
@@ -114,7 +119,24 @@ class Case:
 
     @property
     def face_area_mm2(self) -> float:
+        """Plunger face: the disk in 3-D and axisymmetric modes; in plane strain the half
+        width of the slot times a unit (1 mm) depth."""
+        if self.mode == "plane_strain":
+            return self.die_radius_mm * 1.0
         return math.pi * self.die_radius_mm**2
+
+    @property
+    def host_capacity_mAh_cm2(self) -> float | None:
+        """Areal capacity from the initial state to full lithiation of the host layers."""
+        if not self.host_regions:
+            return None
+        total = 0.0
+        for name in self.host_regions:
+            layer = self.layer(name)
+            lith = layer.material.lithiation
+            per_mm3 = lith.capacity_mAh_per_mm3 / lith.volume_ratio(layer.material.initial_theta)
+            total += per_mm3 * layer.thickness_mm * MM2_PER_CM2 * (1.0 - layer.material.initial_theta)
+        return total
 
     def layer(self, name: str) -> Layer:
         return next(layer for layer in self.layers if layer.name == name)
@@ -328,7 +350,9 @@ def _protocol(doc: dict[str, Any], cathode_capacity: float | None) -> tuple[Step
             duration = s["duration_h"] * S_PER_H
         else:
             duration = s["capacity_mAh_cm2"] / current * S_PER_H
-        steps.append(Step(kind, current, duration, s.get("pressure_MPa")))
+        if "voltage_cutoff_V" in s and kind not in ("charge", "discharge"):
+            raise CaseError(f"{key}.voltage_cutoff_V", f"a '{kind}' step has no voltage to cut off")
+        steps.append(Step(kind, current, duration, s.get("pressure_MPa"), s.get("voltage_cutoff_V")))
     return tuple(steps)
 
 
@@ -351,8 +375,13 @@ def _freeze(doc: dict[str, Any]) -> Case:
     if plating is not None and layers[names.index(plating)].material.molar_volume_mm3_per_mol is None:
         raise CaseError("electrochemistry.plating_region", f"material of '{plating}' has no molar volume to plate")
     protocol = _protocol(doc, capacity)
-    if plating is None and any(s.current_mA_cm2 > 0 for s in protocol):
-        raise CaseError("electrochemistry.plating_region", "missing: the protocol passes current")
+    hosts = tuple(layer.name for layer in layers if layer.material.lithiation is not None)
+    if plating is None and not hosts and any(s.current_mA_cm2 > 0 for s in protocol):
+        raise CaseError("electrochemistry.plating_region", "missing: the protocol passes current and no layer is a Li host")
+    if hosts and names.index(hosts[0]) == 0:
+        raise CaseError(f"regions.{hosts[0]}.material", "a Li host must sit above an electrolyte layer (it is the bottom layer)")
+    if plating is not None and hosts:
+        raise CaseError("electrochemistry.plating_region", f"got {plating!r}; a stack with a Li host ({hosts[0]}) takes the current into the host")
     num = doc["numerics"]
     if num["dt_min_s"] > num["dt_initial_s"] or num["dt_initial_s"] > num["dt_max_s"]:
         raise CaseError("numerics.dt_initial_s", f"need dt_min_s <= dt_initial_s <= dt_max_s (got {num['dt_min_s']}, {num['dt_initial_s']}, {num['dt_max_s']})")
@@ -373,6 +402,9 @@ def _freeze(doc: dict[str, Any]) -> Case:
         plating_region=plating,
         cathode_region=cathode,
         cathode_capacity_mAh_cm2=capacity,
+        host_regions=hosts,
+        stress_coupling=ec["stress_coupling"],
+        counter_potential_V=ec["counter_potential_V"],
         temperature_K=doc["conditions"]["temperature_C"] + ZERO_CELSIUS_K,
         protocol=protocol,
         numerics=Numerics(**{k: v for k, v in num.items()}),

@@ -118,6 +118,9 @@ STEP = Table(
         "pressure_MPa": Leaf(
             NUMBER, None, (non_negative, finite), "set the fixture to this pressure first, MPa"
         ),
+        "voltage_cutoff_V": Leaf(
+            NUMBER, None, (finite,), "also end when voltage_V reaches this value, V"
+        ),
     }
 )
 
@@ -133,7 +136,7 @@ CASE = Table(
         "geometry": Table(
             {
                 "builder": Leaf((str,), "die_stack", (one_of("die_stack"),)),
-                "mode": Leaf((str,), "axisymmetric", (one_of("axisymmetric", "3d"),)),
+                "mode": Leaf((str,), "axisymmetric", (one_of("axisymmetric", "plane_strain", "3d"),)),
                 "die_diameter_mm": Leaf(NUMBER, REQUIRED, (positive, finite)),
                 "radial_mesh_size_um": Leaf(NUMBER, None, (positive, finite)),
                 "stack": Leaf((list,), REQUIRED, (), "layer names, bottom to top"),
@@ -162,6 +165,12 @@ CASE = Table(
                 "plating_region": Leaf((str,), None),
                 "cathode_region": Leaf((str,), None),
                 "cathode_capacity_mAh_cm2": Leaf(NUMBER, None, (positive, finite)),
+                "stress_coupling": Leaf(
+                    (bool,), True, (), "Omega sigma_h in the Li chemical potential of hosts"
+                ),
+                "counter_potential_V": Leaf(
+                    NUMBER, 0.0, (finite,), "potential of the counter electrode vs Li/Li+, V"
+                ),
             },
             required=False,
         ),
@@ -180,6 +189,7 @@ CASE = Table(
                 "dt_cut": Leaf(NUMBER, 0.5, (between(0.01, 0.9),)),
                 "easy_newton_iterations": Leaf((int,), 5, (positive,)),
                 "max_creep_strain_increment": Leaf(NUMBER, 1.0e-2, (positive, finite)),
+                "max_theta_increment": Leaf(NUMBER, 0.05, (positive, finite)),
                 "newton_rtol": Leaf(NUMBER, 1.0e-9, (positive,)),
                 "newton_max_iterations": Leaf((int,), 25, (positive,)),
                 "linear_solver": Leaf((str,), "mumps", (one_of("mumps", "superlu_dist", "gamg"),)),

@@ -3,3 +3,6 @@
 from solver.geometry.die_stack import LayerSpec, StackMesh, build_die_stack
 
 __all__ = ["LayerSpec", "StackMesh", "build_die_stack"]
+from solver.geometry.shapes import BodyMesh, build_rectangle, build_sphere  # noqa: E402
+
+__all__ += ["BodyMesh", "build_rectangle", "build_sphere"]

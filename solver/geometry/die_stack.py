@@ -35,7 +35,7 @@ import gmsh
 
 __all__ = ["LayerSpec", "StackMesh", "build_die_stack"]
 
-MODES = ("axisymmetric", "3d")
+MODES = ("axisymmetric", "plane_strain", "3d")
 
 BASE_FACE = "base_face"
 PLUNGER_FACE = "plunger_face"
@@ -156,8 +156,8 @@ def build_die_stack(
     radial_mesh_size_mm = float(radial_mesh_size_mm)
     z_levels = _z_levels(layers)
     layer_bounds = {layer.name: (z_levels[i], z_levels[i + 1]) for i, layer in enumerate(layers)}
-    tdim = 2 if mode == "axisymmetric" else 3
-    builder = _build_axisymmetric if mode == "axisymmetric" else _build_3d
+    tdim = 3 if mode == "3d" else 2
+    builder = _build_3d if mode == "3d" else _build_axisymmetric  # plane strain: same section
 
     with contextlib.ExitStack() as stack:
         error: BaseException | None = None
@@ -259,8 +259,8 @@ def _z_levels(layers: Sequence[LayerSpec]) -> list[float]:
 def _facet_names(layers: Sequence[LayerSpec], mode: str) -> list[str]:
     """Return the facet-group names in tag order."""
     names = [BASE_FACE, PLUNGER_FACE, DIE_WALL]
-    if mode == "axisymmetric":
-        names.append(AXIS)
+    if mode != "3d":
+        names.append(AXIS)  # the symmetry plane x = 0 in plane strain
     names += [interface_name(up.name, low.name) for low, up in itertools.pairwise(layers)]
     return names
 

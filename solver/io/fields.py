@@ -23,6 +23,11 @@ class FieldWriter:
         self._u_sub = model.w.sub(0)
         gdim = mesh.geometry.dim
         self.u_p1 = fem.Function(fem.functionspace(mesh, ("Lagrange", 1, (gdim,))), name="displacement_mm")
+        self.point_fields = {"displacement_mm": self.u_p1}
+        if model.has_transport:
+            self._theta_sub = model.w.sub(2)
+            self.theta = fem.Function(self._theta_sub.collapse().function_space, name="theta")
+            self.point_fields["theta"] = self.theta
         self._xdmf = {}
         self._vtx = None
         self._last_time: float | None = None
@@ -32,7 +37,7 @@ class FieldWriter:
             directory.mkdir(parents=True, exist_ok=True)
         comm.barrier()
         if "xdmf" in formats:
-            functions = {"displacement_mm": self.u_p1, **diagnostics.cell_fields}
+            functions = {**self.point_fields, **diagnostics.cell_fields}
             for name, f in functions.items():
                 xdmf = io.XDMFFile(comm, str((directory / f"{name}.xdmf").resolve()), "w")
                 xdmf.write_mesh(mesh)
@@ -48,6 +53,8 @@ class FieldWriter:
             return
         self._last_time = t
         self.u_p1.interpolate(self._u_sub.collapse())
+        if "theta" in self.point_fields:
+            self.theta.x.array[:] = self._theta_sub.collapse().x.array
         self.diagnostics.update_cell_fields()
         for xdmf, f in self._xdmf.values():
             xdmf.write_function(f, t)
@@ -64,5 +71,5 @@ class FieldWriter:
             self._vtx = None
 
     def files(self) -> list[str]:
-        names = [f"{n}.xdmf" for n in ("displacement_mm", *self.diagnostics.cell_fields)]
+        names = [f"{n}.xdmf" for n in (*self.point_fields, *self.diagnostics.cell_fields)]
         return names + (["displacement.bp"] if self._vtx is not None else [])

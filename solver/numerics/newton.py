@@ -24,7 +24,7 @@ from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
 
-from solver.physics.stack import StackModel
+from solver.physics.model import Model
 
 _ids = itertools.count()
 
@@ -62,21 +62,28 @@ class NewtonResult:
 class PlungerNewtonSolver:
     """Owns the PETSc matrix, vectors and KSP for one :class:`StackModel`."""
 
-    def __init__(self, model: StackModel, rtol: float, max_iterations: int, linear_solver: str,
-                 petsc_options: dict | None = None, force_scale_N: float = 1.0):
+    def __init__(self, model: Model, rtol: float, max_iterations: int, linear_solver: str,
+                 petsc_options: dict | None = None, force_scale_N: float = 1.0,
+                 transport_scale: float = 1.0):
         self.model = model
         self.comm = model.W.mesh.comm
         self.rtol, self.max_iterations = rtol, max_iterations
+        # Each physics block converges on its own: |R_block| <= rtol max(|R_block,0|, scale).
+        # Mechanics rows are forces (N); transport rows are volumes of theta change (mm^3), whose
+        # scale is passed in (e.g. the host volume over sqrt(its dofs): theta to rtol).
+        self.scales = {"mechanics": force_scale_N, "transport": transport_scale}
         self.force_scale_N = force_scale_N
         self.U = 0.0
         self._R = [fem.form(f) for f in model.residual]
         self._J = [fem.form(f) for f in model.jacobian]
-        self._RU = fem.form(model.plunger_residual)
-        self._row = fem.form(model.plunger_row)
-        self._col = [fem.form(f) for f in model.plunger_column]
-        self._diag = fem.form(model.plunger_diagonal)
+        self.has_plunger = getattr(model, "plunger_residual", None) is not None
+        if self.has_plunger:
+            self._RU = fem.form(model.plunger_residual)
+            self._row = fem.form(model.plunger_row)
+            self._col = [fem.form(f) for f in model.plunger_column]
+            self._diag = fem.form(model.plunger_diagonal)
         # sparsity of the summed Jacobian (it depends on the dofmaps, not on quadrature)
-        self.A = fem_petsc.create_matrix(fem.form(sum(model.jacobian[1:], model.jacobian[0])))
+        self.A = fem_petsc.create_matrix(fem.form(model.sparsity_form))
         self.b = fem_petsc.create_vector(model.W)
         self.row = fem_petsc.create_vector(model.W)
         self.col = fem_petsc.create_vector(model.W)
@@ -106,28 +113,39 @@ class PlungerNewtonSolver:
         """Force the stack exerts on the plunger, -int P : Grad(phi) dV (N, compression > 0)."""
         return -self._scalar(self._RU)
 
-    def _residual(self, load: PlungerLoad, free_plunger: bool) -> tuple[float, float]:
-        """Assemble R into self.b; return (||(R, R_U + F)||, R_U + F)."""
+    def _residual(self, load: PlungerLoad | None, free_plunger: bool) -> tuple[dict, float]:
+        """Assemble R into self.b; return ({block: norm}, R_U + F); R_U joins mechanics."""
         self._assemble_vector(self.b, self._R)
         r_U = self._scalar(self._RU) + load.force(self.U) if free_plunger else 0.0
-        return math.sqrt(self.b.norm() ** 2 + r_U**2), r_U
+        local = self.b.array_r
+        norms = {}
+        for name, idx in self.model.blocks.items():
+            sq = self.comm.allreduce(float(np.dot(local[idx], local[idx])), op=MPI.SUM)
+            norms[name] = math.sqrt(sq + (r_U**2 if name == "mechanics" else 0.0))
+        return norms, r_U
 
-    def solve(self, load: PlungerLoad) -> NewtonResult:
+    @staticmethod
+    def _finite(norms: dict) -> bool:
+        return all(math.isfinite(v) for v in norms.values())
+
+    def solve(self, load: PlungerLoad | None = None) -> NewtonResult:
         """Solve for (w, U) at the model's current constants; w and U are updated in place.
 
         After every update the creep unknowns are re-solved locally at the new displacement
         (global-local scheme). A backtracking line search halves the step while the residual is not finite or does not
         decrease (the creep law is stiff: far from the solution a full step can overshoot).
         """
-        w, phi = self.model.w, self.model.phi
+        w = self.model.w
+        phi = self.model.phi if self.has_plunger else None
         local_update = self.model.predictor.predict
-        free_plunger = math.isfinite(load.stiffness_N_per_mm)
+        free_plunger = self.has_plunger and math.isfinite(load.stiffness_N_per_mm)
         local_update(w, self.model.w_old)
-        norm, r_U = self._residual(load, free_plunger)
-        if not math.isfinite(norm):
+        norms, r_U = self._residual(load, free_plunger)
+        norm = max(norms.values())
+        if not self._finite(norms):
             return NewtonResult(False, 0, norm, "residual is not finite")
-        tolerance = self.rtol * max(norm, self.force_scale_N)
-        if norm <= 1e-3 * self.rtol * self.force_scale_N:
+        tolerance = {k: self.rtol * max(v, self.scales[k]) for k, v in norms.items()}
+        if all(v <= 1e-3 * self.rtol * self.scales[k] for k, v in norms.items()):
             return NewtonResult(True, 0, norm, "converged at the initial guess")
         for it in range(1, self.max_iterations + 1):
             self.A.zeroEntries()
@@ -153,20 +171,29 @@ class PlungerNewtonSolver:
                 self.dx1.axpy(dU, self.dx2)
             self.dx1.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
             with self.dx1.localForm() as local:
-                step = local.array_r + dU * phi.x.array
+                step = local.array_r.copy()
+            if free_plunger:
+                step += dU * phi.x.array
             w_prev, U_prev = w.x.array.copy(), self.U
             alpha = 1.0
+            merit = self._merit(norms, tolerance)
             for _ in range(8):
                 w.x.array[:] = w_prev + alpha * step
                 self.U = U_prev + alpha * dU
                 local_update(w, self.model.w_old)
                 trial, r_U = self._residual(load, free_plunger)
-                if math.isfinite(trial) and trial < norm:
+                if self._finite(trial) and self._merit(trial, tolerance) < merit:
                     break
                 alpha *= 0.5
-            if not math.isfinite(trial):
-                return NewtonResult(False, it, trial, "residual is not finite")
-            norm = trial
-            if norm <= tolerance:
+            norms = trial
+            norm = max(norms.values())
+            if not self._finite(norms):
+                return NewtonResult(False, it, norm, "residual is not finite")
+            if all(norms[k] <= tolerance[k] for k in norms):
                 return NewtonResult(True, it, norm, "converged")
         return NewtonResult(False, self.max_iterations, norm, "maximum Newton iterations reached")
+
+    @staticmethod
+    def _merit(norms: dict, tolerance: dict) -> float:
+        """Residual measured in units of each block's tolerance (for the line search)."""
+        return math.sqrt(sum((norms[k] / tolerance[k]) ** 2 for k in norms))

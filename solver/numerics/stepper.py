@@ -1,10 +1,12 @@
 """Adaptive backward-Euler time stepping through the protocol.
 
-Cut and retry: a step whose Newton solve fails, or whose viscous strain changes by more than
-``max_creep_strain_increment`` anywhere, is undone (state restored) and retried with
-``dt * dt_cut``; below ``dt_min_s`` the run stops with :class:`StepFailure`. Steps that converge
+Cut and retry: a step whose Newton solve fails, whose viscous strain changes by more than
+``max_creep_strain_increment`` or whose state of lithiation changes by more than
+``max_theta_increment`` anywhere, is undone (state restored) and retried with ``dt * dt_cut``; below ``dt_min_s`` the run stops with :class:`StepFailure`. Steps that converge
 in at most ``easy_newton_iterations`` grow dt by ``dt_growth`` up to ``dt_max_s``. Every
-protocol step ends exactly at its end time (the last dt is clipped). Internal variables are
+protocol step ends exactly at its end time (the last dt is clipped), or earlier at an event:
+its voltage cutoff, or a host emptied (theta = 0) or filled (theta = 1) at its interface,
+which is located to within ``EVENT_THETA_TOLERANCE`` by cutting the step. Internal variables are
 committed (``w_old <- w``) only when a step is accepted.
 
 All that changes between steps lives in :class:`StepperState`, one object that can be saved
@@ -23,9 +25,14 @@ from mpi4py import MPI
 
 from solver.case import Case, Step
 from solver.numerics.newton import NewtonResult, PlungerLoad, PlungerNewtonSolver
-from solver.physics import swelling
+from solver.physics import swelling, transport
+from solver.physics.model import THETA_SUB
 from solver.physics.stack import StackModel
-from solver.units import S_PER_H, plated_thickness_mm
+from solver.units import MM2_PER_CM2, S_PER_H, plated_thickness_mm
+
+A_PER_MA = 1.0e-3
+EVENT_THETA_TOLERANCE = 5.0e-3
+"""A host counts as emptied at its interface when theta there is within this of 0 (or 1)."""
 
 
 class StepFailure(RuntimeError):
@@ -60,12 +67,18 @@ class Stepper:
         self.comm = model.W.mesh.comm
         _, creep_map = model.W.sub(1).collapse()
         self._creep_dofs = np.asarray(creep_map)
+        self._theta_dofs = (np.asarray(model.W.sub(THETA_SUB).collapse()[1])
+                            if model.has_transport else np.empty(0, dtype=np.int32))
         self.timings = {"solve_s": 0.0}
+        self.interface = None  # set by the run: callable -> (min theta, max theta, voltage)
 
     # -- loads from the protocol ---------------------------------------------------------------
 
-    def _set_electrochemistry(self, capacity: float) -> None:
+    def _set_electrochemistry(self, capacity: float, current_mA_cm2: float = 0.0) -> None:
         case = self.case
+        current_A_mm2 = current_mA_cm2 * A_PER_MA / MM2_PER_CM2
+        for host, law in self.model.hosts.items():
+            self.model.inflow[host].value = transport.inward_flux_per_cmax(current_A_mm2, law.c_max)
         if case.plating_region is not None:
             anode = case.layer(case.plating_region)
             h = plated_thickness_mm(capacity, anode.material.molar_volume_mm3_per_mol)
@@ -91,10 +104,27 @@ class Stepper:
     def _commit(self) -> None:
         self.model.w_old.x.array[:] = self.model.w.x.array
 
-    def _creep_increment(self) -> float:
-        d = self.model.w.x.array[self._creep_dofs] - self.model.w_old.x.array[self._creep_dofs]
+    def _increment(self, dofs: np.ndarray) -> float:
+        d = self.model.w.x.array[dofs] - self.model.w_old.x.array[dofs]
         local = float(np.max(np.abs(d))) if d.size else 0.0
         return self.comm.allreduce(local, op=MPI.MAX)
+
+    def _event(self, step: Step) -> tuple[str, bool]:
+        """(event, overshoot) at the trial state: an emptied/filled interface or a cutoff."""
+        if self.interface is None or not self.model.has_transport or step.signed_current_mA_cm2 == 0:
+            return "", False
+        theta_min, theta_max, voltage = self.interface()
+        tol = EVENT_THETA_TOLERANCE
+        if step.signed_current_mA_cm2 < 0 and theta_min <= tol:
+            return "host emptied at the interface", theta_min < -tol
+        if step.signed_current_mA_cm2 > 0 and theta_max >= 1.0 - tol:
+            return "host filled at the interface", theta_max > 1.0 + tol
+        cutoff = step.voltage_cutoff_V
+        if cutoff is not None and voltage is not None:
+            reached = voltage >= cutoff if step.signed_current_mA_cm2 < 0 else voltage <= cutoff
+            if reached:
+                return f"voltage cutoff {cutoff} V", False
+        return "", False
 
     def _solve(self, load: PlungerLoad) -> NewtonResult:
         t0 = time.perf_counter()
@@ -134,24 +164,32 @@ class Stepper:
     # -- one protocol step ---------------------------------------------------------------------
 
     def _try(self, dt: float, step: Step) -> tuple[bool, NewtonResult | None, str]:
+        """One trial step; returns (accepted, result, why rejected or the event it reached)."""
         snap = self._snapshot()
         capacity = self.state.capacity_mAh_cm2 + step.signed_current_mA_cm2 * dt / S_PER_H
         self.model.dt.value = dt
         try:
-            self._set_electrochemistry(capacity)
+            self._set_electrochemistry(capacity, step.signed_current_mA_cm2)
         except ValueError as err:
             raise StepFailure(str(err)) from None
         result = self._solve(self._load())
         if not result.converged:
             self._restore(snap)
             return False, result, result.reason
-        increment = self._creep_increment()
-        if increment > self.case.numerics.max_creep_strain_increment:
+        num = self.case.numerics
+        for dofs, limit, what in ((self._creep_dofs, num.max_creep_strain_increment, "creep strain"),
+                                  (self._theta_dofs, num.max_theta_increment, "theta")):
+            increment = self._increment(dofs)
+            if increment > limit:
+                self._restore(snap)
+                return False, result, f"{what} increment {increment:.2e} too large"
+        event, overshoot = self._event(step)
+        if overshoot:
             self._restore(snap)
-            return False, result, f"creep strain increment {increment:.2e} too large"
+            return False, result, f"overshot the event: {event}"
         self._commit()
         self.state.capacity_mAh_cm2 = capacity
-        return True, result, ""
+        return True, result, event
 
     def run_step(self, step: Step) -> None:
         num, s = self.case.numerics, self.state
@@ -161,12 +199,14 @@ class Stepper:
         s.step_time_s = 0.0
         s.current_mA_cm2 = step.signed_current_mA_cm2
         end = step.duration_s
-        while end - s.step_time_s > 1e-9 * max(end, 1.0):
+        event = ""
+        while end - s.step_time_s > 1e-9 * max(end, 1.0) and not event:
             remaining = end - s.step_time_s
             dt = min(s.dt_s, remaining)
             if remaining - dt < 1e-3 * dt:  # no sliver steps before the step end
                 dt = remaining
             ok, result, why = self._try(dt, step)
+            event = why if ok else ""
             if not ok:
                 s.rejected_steps += 1
                 s.dt_s = dt * num.dt_cut
@@ -182,7 +222,7 @@ class Stepper:
             s.last_iterations = result.iterations
             if result.iterations <= num.easy_newton_iterations and dt >= s.dt_s * 0.999:
                 s.dt_s = min(dt * num.dt_growth, num.dt_max_s)
-            self.on_accept(s, "")
+            self.on_accept(s, f"{step.kind} ended: {event}" if event else "")
 
     def run(self) -> StepperState:
         self._set_electrochemistry(0.0)

@@ -26,7 +26,7 @@ from solver.units import GAS_CONSTANT_J_PER_MOL_K
 
 
 def _components(tensor, mode: str):
-    if mode == "axisymmetric":
+    if mode != "3d":
         idx = [(0, 0), (1, 1), (2, 2), (0, 2)]
     else:
         idx = [(0, 0), (1, 1), (2, 2), (0, 1), (0, 2), (1, 2)]

@@ -11,6 +11,7 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from solver.physics import kinematics, mechanics
+from solver.physics.model import THETA_SUB
 from solver.physics.stack import StackModel
 
 
@@ -32,7 +33,8 @@ class Diagnostics:
             if name in ("base_face", "plunger_face"):
                 num, den = u[zc] * weight * ds(tag), weight * ds(tag)
             elif name.endswith("_interface"):
-                num, den = u[zc]("+") * weight("+") * dS(tag), weight("+") * dS(tag)
+                wgt = weight("+") if isinstance(weight, ufl.core.expr.Expr) else weight
+                num, den = u[zc]("+") * wgt * dS(tag), wgt * dS(tag)
             else:
                 continue
             area = self.comm.allreduce(fem.assemble_scalar(fem.form(den)), op=MPI.SUM)
@@ -52,6 +54,58 @@ class Diagnostics:
         for name, tag in model.stack.cell_regions.items():
             region.x.array[model.stack.cell_tags.find(tag)] = tag
         self.cell_fields["region"] = region
+        self._n_owned = mesh.topology.index_map(mesh.topology.dim).size_local
+        self._host_cells = np.empty(0, dtype=np.int32)
+        if model.has_transport:
+            self._setup_transport(model, x, weight, dS)
+
+    # -- Li hosts ------------------------------------------------------------------------------
+
+    def _setup_transport(self, model, x, weight, dS) -> None:
+        """Interface potential, interface theta range and mean theta of the host layers."""
+        mesh, stack = model.W.mesh, model.stack
+        sigma_h = ufl.tr(model.cauchy) / 3.0
+        theta = model.theta
+        tag = stack.facet_regions[model.insertion_interface]
+        facets = stack.facet_tags.find(tag)
+        V, vmap = model.W.sub(THETA_SUB).collapse()
+        self._iface_theta = np.asarray(vmap)[
+            fem.locate_dofs_topological(V, mesh.topology.dim - 1, facets)]
+        potential = 0
+        for host, law in model.hosts.items():
+            ind = model.host_indicator[host]
+            e = law.potential_V(theta, sigma_h)
+            potential += ind("+") * e("+") + ind("-") * e("-")
+        wgt = weight("+") if isinstance(weight, ufl.core.expr.Expr) else weight
+        self._potential = fem.form(potential * wgt * dS(tag))
+        self._iface_area = self.comm.allreduce(
+            fem.assemble_scalar(fem.form(wgt * dS(tag))), op=MPI.SUM)
+        dx = ufl.Measure("dx", domain=mesh, subdomain_data=stack.cell_tags)
+        tags = [stack.cell_regions[h] for h in model.hosts]
+        self._theta_volume = fem.form(theta * weight * dx(tuple(tags)))
+        self._host_volume = self.comm.allreduce(
+            fem.assemble_scalar(fem.form(weight * dx(tuple(tags)))), op=MPI.SUM)
+        self._host_cells = np.concatenate([stack.cell_tags.find(t) for t in tags])
+        self._host_cells = self._host_cells[self._host_cells < self._n_owned]
+
+    def interface_state(self) -> tuple[float, float, float]:
+        """(min theta, max theta, mean electrode potential vs Li/Li+ in V) on the interface."""
+        values = self.model.w.x.array[self._iface_theta]
+        lo = self.comm.allreduce(float(values.min()) if values.size else np.inf, op=MPI.MIN)
+        hi = self.comm.allreduce(float(values.max()) if values.size else -np.inf, op=MPI.MAX)
+        e = self.comm.allreduce(fem.assemble_scalar(self._potential), op=MPI.SUM) / self._iface_area
+        return lo, hi, e
+
+    def mean_theta(self) -> float:
+        return self.comm.allreduce(fem.assemble_scalar(self._theta_volume), op=MPI.SUM) / self._host_volume
+
+    def host_extremes(self, name: str) -> tuple[float, float]:
+        """(min, max) of a cell field over the host cells (all owned cells without hosts)."""
+        cells = self._host_cells if self.model.has_transport else np.arange(self._n_owned)
+        local = self.cell_fields[name].x.array[cells]
+        lo = float(np.min(local)) if local.size else np.inf
+        hi = float(np.max(local)) if local.size else -np.inf
+        return self.comm.allreduce(lo, op=MPI.MIN), self.comm.allreduce(hi, op=MPI.MAX)
 
     def update_cell_fields(self) -> None:
         for k, expr in self._expr.items():

@@ -35,7 +35,7 @@ def wall_spring_form(u, v, stiffness, mode: str, x, weight, ds_wall):
     In 3-D the tangential spring removes the free rotation about the axis; the axisymmetric
     solution has zero tangential displacement, so the spring does no work on it.
     """
-    if mode == "axisymmetric":
+    if mode != "3d":
         return stiffness * u[0] * v[0] * weight * ds_wall
     r = ufl.sqrt(x[0] ** 2 + x[1] ** 2)
     n = ufl.as_vector([x[0] / r, x[1] / r, 0.0])

@@ -1,9 +1,10 @@
-"""Kinematics in 2-D axisymmetric and 3-D form, always as 3x3 tensors.
+"""Kinematics in 2-D axisymmetric, 2-D plane strain and 3-D form, always as 3x3 tensors.
 
-In axisymmetric mode the mesh coordinates are (r, z) and tensors are written in the
-(r, theta, z) basis, so the axial direction is index 2 in both modes:
+In the 2-D modes the mesh coordinates are (x0, x1) and tensors are written in the
+(x0, out-of-plane, x1) basis, so the axial (stack) direction is index 2 in every mode:
 
-    grad u = [[du_r/dr, 0, du_r/dz], [0, u_r/r, 0], [du_z/dr, 0, du_z/dz]].
+    axisymmetric (r, theta, z): grad u = [[du_r/dr, 0, du_r/dz], [0, u_r/r, 0], [du_z/dr, 0, du_z/dz]]
+    plane strain (x, y, z):     the same with a zero out-of-plane strain in place of u_r / r.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ def displacement_gradient(u, mode: str, x):
     """Grad u as a 3x3 tensor (hoop strain u_r / r in axisymmetric mode)."""
     if mode == "3d":
         return ufl.grad(u)
-    r = x[0]
+    hoop = u[0] / x[0] if mode == "axisymmetric" else 0
     return ufl.as_matrix(
-        [[u[0].dx(0), 0, u[0].dx(1)], [0, u[0] / r, 0], [u[1].dx(0), 0, u[1].dx(1)]]
+        [[u[0].dx(0), 0, u[0].dx(1)], [0, hoop, 0], [u[1].dx(0), 0, u[1].dx(1)]]
     )
 
 
@@ -32,20 +33,21 @@ def deformation_gradient(u, mode: str, x):
 
 
 def volume_weight(mode: str, x):
-    """Reference-volume weight: 2 pi r in axisymmetric mode (integrals are whole-cell), else 1."""
+    """Reference-volume weight: 2 pi r in axisymmetric mode (integrals are whole-cell), else 1
+    (per unit depth in plane strain)."""
     return 2.0 * math.pi * x[0] if mode == "axisymmetric" else 1.0
 
 
 def symmetric_tensor(q, mode: str):
     """3x3 symmetric tensor from its components.
 
-    Axisymmetric: q = (rr, tt, zz, rz); 3-D: q = (xx, yy, zz, xy, xz, yz).
+    2-D modes: q = (x0x0, out-of-plane, zz, x0z); 3-D: q = (xx, yy, zz, xy, xz, yz).
     """
-    if mode == "axisymmetric":
+    if mode != "3d":
         return ufl.as_matrix([[q[0], 0, q[3]], [0, q[1], 0], [q[3], 0, q[2]]])
     return ufl.as_matrix([[q[0], q[3], q[4]], [q[3], q[1], q[5]], [q[4], q[5], q[2]]])
 
 
 def symmetric_components(mode: str) -> int:
     """Number of independent components of a symmetric tensor in ``mode``."""
-    return 4 if mode == "axisymmetric" else 6
+    return 6 if mode == "3d" else 4

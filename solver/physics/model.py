@@ -1,0 +1,272 @@
+"""The coupled chemo-mechanical model of a body made of named regions.
+
+Unknowns w = (u, eps_v[, theta, s]): displacement (vector Lagrange, degree k), viscous strain
+(DG0 tensor, one point per cell), and, when a region is a Li host, the state of lithiation
+theta and the stress potential s = Omega sigma_h / (R T) (both P1). theta and s live on the
+whole mesh, but their equations are integrated over the host cells only; the dofs that touch
+no host cell are held at zero by Dirichlet conditions, so the host boundary (e.g. the
+anode/separator interface) is a natural, no-flux boundary unless a flux is applied on it.
+
+This module builds what every geometry shares: spaces, material fields, growth, stresses and
+the residual forms. Boundary conditions belong to the geometry (:mod:`solver.physics.stack`
+for the die cell, :mod:`solver.physics.body` for the verification bodies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import basix.ufl
+import numpy as np
+import ufl
+from dolfinx import fem, la
+
+from solver.materials import Material
+from solver.physics import creep, kinematics, mechanics, transport
+from solver.physics.creep_predictor import CreepPredictor
+
+U_SUB, CREEP_SUB, THETA_SUB, S_SUB = 0, 1, 2, 3
+
+
+@dataclass
+class Growth:
+    """Extra growth of named regions driven by the protocol (plating Li, cathode swelling)."""
+
+    plating_region: str | None = None
+    swelling_region: str | None = None
+
+
+@dataclass
+class Model:
+    """UFL forms and the fields they act on (no PETSc objects here)."""
+
+    mode: str
+    W: fem.FunctionSpace
+    w: fem.Function
+    w_old: fem.Function
+    dt: fem.Constant
+    temperature_K: float
+    residual: list[ufl.Form]  # summed; kept apart where their quadrature rules differ
+    jacobian: list[ufl.Form]
+    pin_form: ufl.Form | None  # mass on theta and s everywhere: room for the Dirichlet diagonal
+    blocks: dict[str, np.ndarray]  # owned dofs of each physics block (for convergence tests)
+    transport_bcs: list[fem.DirichletBC]
+    cauchy: ufl.core.expr.Expr
+    creep_strain: ufl.core.expr.Expr
+    predictor: CreepPredictor
+    plating_stretch: fem.Constant
+    volume_ratio: fem.Constant
+    hosts: dict[str, transport.HostLaw] = field(default_factory=dict)
+    inflow: dict[str, fem.Constant] = field(default_factory=dict)  # j / c_max per host, mm/s
+    theta: ufl.core.expr.Expr | None = None
+    stress_potential: ufl.core.expr.Expr | None = None
+    host_indicator: dict[str, fem.Function] = field(default_factory=dict)
+    # pieces the geometry needs to add its boundary terms
+    u: ufl.core.expr.Expr | None = None
+    v: ufl.core.expr.Expr | None = None
+    first_piola: ufl.core.expr.Expr | None = None
+    weight: ufl.core.expr.Expr | None = None
+    x: ufl.core.expr.Expr | None = None
+    tests: tuple = ()
+
+    def add_inflow(self, host: str, integrand_measure) -> None:
+        """Add the galvanostatic flux of ``host`` through a facet measure (``ds(tag)``, or
+        ``dS(tag)`` for an interface inside the mesh) to the mass rows: -dt (j/c_max) w dA."""
+        w_theta = self.tests[THETA_SUB]
+        measure = integrand_measure
+        if measure.integral_type() == "interior_facet":
+            weight = self.weight("+") if isinstance(self.weight, ufl.core.expr.Expr) else self.weight
+            term = self.dt * self.inflow[host] * w_theta("+") * weight * measure
+        else:
+            term = self.dt * self.inflow[host] * w_theta * self.weight * measure
+        self.residual[2] = self.residual[2] - term
+
+    @property
+    def has_transport(self) -> bool:
+        return bool(self.hosts)
+
+    @property
+    def sparsity_form(self) -> ufl.Form:
+        """The summed Jacobian (and the pins): the matrix pattern depends only on the dofmaps."""
+        total = sum(self.jacobian[1:], self.jacobian[0])
+        return total if self.pin_form is None else total + self.pin_form
+
+
+def _indicator(mesh, cell_tags, tag: int) -> fem.Function:
+    f = fem.Function(fem.functionspace(mesh, ("DG", 0)))
+    f.x.array[cell_tags.find(tag)] = 1.0
+    f.x.scatter_forward()
+    return f
+
+
+def _layer_constant(mesh, cell_tags, regions: dict[str, int], values: dict[str, float]):
+    f = fem.Function(fem.functionspace(mesh, ("DG", 0)))
+    for name, value in values.items():
+        f.x.array[cell_tags.find(regions[name])] = value
+    f.x.scatter_forward()
+    return f
+
+
+def _host_dofs_marker(V: fem.FunctionSpace, cells: np.ndarray) -> np.ndarray:
+    """Local dofs of V that touch none of ``cells`` on any rank (reduced across ranks)."""
+    marker = la.vector(V.dofmap.index_map, V.dofmap.index_map_bs)
+    marker.array[:] = 0.0
+    dofs = V.dofmap.list[cells].ravel() if cells.size else np.empty(0, dtype=np.int32)
+    marker.array[dofs] = 1.0
+    marker.scatter_reverse(la.InsertMode.add)
+    marker.scatter_forward()
+    return np.flatnonzero(marker.array == 0.0).astype(np.int32)
+
+
+def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[str, Material],
+                mode: str, degree: int, temperature_K: float, growth: Growth | None = None,
+                stress_coupling: bool = True, hosts: tuple[str, ...] | None = None) -> Model:
+    """Spaces, fields and residual forms for the regions ``materials`` (name -> entry).
+
+    ``hosts`` names the regions that carry Li transport (default: every region whose material
+    has a ``lithiation`` record).
+    """
+    growth = growth or Growth()
+    if hosts is None:
+        hosts = tuple(n for n, m in materials.items() if m.lithiation is not None)
+    gdim = mesh.geometry.dim
+    cell = mesh.basix_cell()
+    P = basix.ufl.element("Lagrange", cell, degree, shape=(gdim,))
+    Q = basix.ufl.element("DG", cell, 0, shape=(kinematics.symmetric_components(mode),))
+    parts = [P, Q]
+    if hosts:
+        parts += [basix.ufl.element("Lagrange", cell, 1)] * 2
+    W = fem.functionspace(mesh, basix.ufl.mixed_element(parts))
+    w, w_old = fem.Function(W, name="state"), fem.Function(W, name="state_old")
+    split, split_old, tests = ufl.split(w), ufl.split(w_old), ufl.TestFunctions(W)
+    u, q = split[0], split[1]
+    v, tau = tests[0], tests[1]
+    x = ufl.SpatialCoordinate(mesh)
+    weight = kinematics.volume_weight(mode, x)
+    dx = ufl.Measure("dx", domain=mesh, metadata={"quadrature_degree": 2 * degree})
+    dx_point = ufl.Measure("dx", domain=mesh, metadata={"quadrature_degree": 1})
+    dx_host = ufl.Measure("dx", domain=mesh, subdomain_data=cell_tags,
+                          metadata={"quadrature_degree": max(2 * degree, 3)})
+    dt = fem.Constant(mesh, 0.0)
+
+    def const(getter, default=0.0):
+        return _layer_constant(mesh, cell_tags, cell_regions,
+                               {n: getter(m) if getter(m) is not None else default
+                                for n, m in materials.items()})
+
+    theta = s = None
+    laws: dict[str, transport.HostLaw] = {}
+    ind: dict[str, fem.Function] = {}
+    if hosts:
+        theta, s = split[THETA_SUB], split[S_SUB]
+        for name in hosts:
+            laws[name] = transport.HostLaw(materials[name].lithiation, temperature_K,
+                                           stress_coupling, materials[name].initial_theta)
+            ind[name] = _indicator(mesh, cell_tags, cell_regions[name])
+
+    # elastic moduli: constants per region, theta curves on hosts that have them
+    def modulus(prop: str):
+        curved = {n for n in hosts if laws[n].has_elastic_curves}
+        base = _layer_constant(mesh, cell_tags, cell_regions, {
+            n: (0.0 if n in curved else getattr(m.elastic, prop)) for n, m in materials.items()})
+        expr = base
+        for n in curved:
+            expr = expr + ind[n] * laws[n].elastic_modulus(prop, theta, materials[n].elastic)
+        return expr
+
+    fields = {
+        "mu": modulus("shear_modulus_MPa"),
+        "lmbda": modulus("lame_lambda_MPa"),
+        "prefactor": const(lambda m: m.creep.prefactor_per_s if m.creep else 0.0),
+        "activation_energy": const(lambda m: m.creep.activation_energy_J_per_mol if m.creep else 0.0),
+        "reference_stress": const(lambda m: m.creep.reference_stress_MPa if m.creep else 1.0, 1.0),
+        "exponent": const(lambda m: m.creep.stress_exponent if m.creep else 1.0, 1.0),
+    }
+    for n in hosts:  # creep softening with lithiation
+        c = materials[n].creep
+        if c is not None and c.reference_stress_vs_theta is not None:
+            curve = transport.piecewise_linear(c.reference_stress_vs_theta, theta)
+            fields["reference_stress"] += ind[n] * (curve - c.reference_stress_MPa)
+
+    plating = _layer_constant(mesh, cell_tags, cell_regions,
+                              {n: float(n == growth.plating_region) for n in materials})
+    swelling_ind = _layer_constant(mesh, cell_tags, cell_regions,
+                                   {n: float(n == growth.swelling_region) for n in materials})
+    lam_g, J_c = fem.Constant(mesh, 1.0), fem.Constant(mesh, 1.0)
+    I = ufl.Identity(3)
+    n_ax = ufl.unit_vector(kinematics.AXIAL, 3)
+    Fg = I + plating * (lam_g - 1.0) * ufl.outer(n_ax, n_ax) + swelling_ind * (J_c ** (1 / 3) - 1.0) * I
+    for n in hosts:
+        Fg = Fg + ind[n] * (laws[n].relative_volume_ratio(theta) ** (1 / 3) - 1.0) * I
+
+    F = kinematics.deformation_gradient(u, mode, x)
+    eps_v = kinematics.symmetric_tensor(q, mode)
+    P_ = mechanics.first_piola(F, Fg, eps_v, fields["mu"], fields["lmbda"])
+    Me = mechanics.mandel_stress(F, Fg, eps_v, fields["mu"], fields["lmbda"])
+    T = fem.Constant(mesh, temperature_K)
+    rate = creep.creep_rate(Me, fields["prefactor"], fields["activation_energy"],
+                            fields["reference_stress"], fields["exponent"], T)
+    e_ref = max(m.elastic.youngs_modulus_MPa for m in materials.values())
+    R_mech = mechanics.mechanics_residual(P_, kinematics.displacement_gradient(v, mode, x), weight, dx)
+    R_creep = creep.creep_residual(eps_v, kinematics.symmetric_tensor(split_old[1], mode), rate, dt,
+                                   kinematics.symmetric_tensor(tau, mode), e_ref, weight, dx_point)
+    sigma = mechanics.cauchy_stress(F, P_)
+    residual = [R_mech, R_creep]
+
+    inflow: dict[str, fem.Constant] = {}
+    transport_bcs: list[fem.DirichletBC] = []
+    pin_form = None
+    if hosts:
+        sigma_h = ufl.tr(sigma) / 3.0
+        mass_total = potential_total = 0
+        for n in hosts:
+            inflow[n] = fem.Constant(mesh, 0.0)
+            mass, potential = transport.transport_residuals(
+                laws[n], theta, split_old[THETA_SUB], s, tests[THETA_SUB], tests[S_SUB], sigma_h,
+                dt, weight, dx_host(cell_regions[n]), [])
+            mass_total += mass
+            potential_total += potential
+        residual += [mass_total, potential_total]
+        host_cells = np.concatenate([cell_tags.find(cell_regions[n]) for n in hosts])
+        for sub in (THETA_SUB, S_SUB):
+            Vs, _ = W.sub(sub).collapse()
+            free = _host_dofs_marker(Vs, host_cells)
+            transport_bcs.append(_pin(W.sub(sub), Vs, free))
+        trial = ufl.TrialFunction(W)
+        pin_form = (ufl.split(trial)[THETA_SUB] * tests[THETA_SUB]
+                          + ufl.split(trial)[S_SUB] * tests[S_SUB]) * ufl.dx(domain=mesh)
+
+    dw = ufl.TrialFunction(W)
+    jacobian = [ufl.derivative(f, w, dw) for f in residual]
+
+    return Model(
+        mode=mode, W=W, w=w, w_old=w_old, dt=dt, temperature_K=temperature_K,
+        residual=residual, jacobian=jacobian, pin_form=pin_form,
+        blocks=_blocks(W, bool(hosts)), transport_bcs=transport_bcs,
+        cauchy=sigma, creep_strain=creep.equivalent_strain(eps_v),
+        predictor=CreepPredictor(W, mode, Me, fields, T, dt),
+        plating_stretch=lam_g, volume_ratio=J_c, hosts=laws, inflow=inflow,
+        theta=theta, stress_potential=s, host_indicator=ind,
+        u=u, v=v, first_piola=P_, weight=weight, x=x, tests=tuple(tests),
+    )
+
+
+def _pin(sub, collapsed, collapsed_dofs: np.ndarray) -> fem.DirichletBC:
+    """theta or s = 0 on the given dofs (numbered in the collapsed space)."""
+    _, sub_map = sub.collapse()
+    dofs_W = np.asarray(sub_map)[collapsed_dofs]
+    zero = fem.Function(collapsed)
+    return fem.dirichletbc(zero, [dofs_W.astype(np.int32), collapsed_dofs], sub)
+
+
+def _blocks(W: fem.FunctionSpace, with_transport: bool) -> dict[str, np.ndarray]:
+    """Owned dof indices (in W's local numbering) of the mechanics and transport blocks."""
+    n_owned = W.dofmap.index_map.size_local * W.dofmap.index_map_bs
+    out = {}
+    groups = {"mechanics": (U_SUB, CREEP_SUB)}
+    if with_transport:
+        groups["transport"] = (THETA_SUB, S_SUB)
+    for name, subs in groups.items():
+        idx = np.concatenate([np.asarray(W.sub(i).collapse()[1]).ravel() for i in subs])
+        out[name] = np.sort(idx[idx < n_owned])
+    return out

@@ -1,0 +1,173 @@
+"""Li transport in a host coupled to stress (DESIGN section 3).
+
+Mass balance per unit reference volume, c = theta c_max:
+
+    c_max dtheta/dt + Div J = 0,   J = -M Grad(mu),   M = D c (1 - theta) / (R T),
+    mu = mu_ch(theta) - Omega sigma_h.
+
+Writing s = Omega sigma_h / (R T) (the stress potential, dimensionless) the flux is
+
+    J = -D c_max [ g(theta) Grad(theta) - theta (1 - theta) Grad(s) ],
+
+with the thermodynamic factor g = theta (1 - theta) d(mu_ch / R T)/dtheta:
+g = 1 for the ideal solution mu_ch = R T ln(theta / (1 - theta)) (D a chemical diffusivity), and
+g = -theta (1 - theta) F U_ocv'(theta) / (R T) for mu_ch = -F U_ocv (D a tracer diffusivity).
+This form needs no logarithm, so theta = 0 (a fresh host) and the plateaus of U_ocv (g = 0,
+two-phase regions) are regular. The stress potential s is a field of its own (P1, solved with
+the rest), because Grad(sigma_h) needs second derivatives of the displacement.
+
+Weak form (reference configuration, backward Euler, rows scaled by dt so they read as volumes
+of theta change; D is referred to the unlithiated configuration):
+
+    int (theta - theta_n) w + dt D [g Grad(theta) - kappa theta (1 - theta) Grad(s)] . Grad(w) dV
+        - dt int_Gamma (j / c_max) w dA = 0,
+    int (s - Omega(theta) sigma_h / (R T)) z dV = 0,
+
+with j = i / F the inward molar flux of the galvanostatic current i on the insertion surface
+(Zhang, Shyy & Sastry, J. Electrochem. Soc. 154 (2007) A910, eqs. 1-6 in the dilute limit),
+kappa = 1 with stress-driven diffusion and 0 without (the one-way coupling of the closed-form
+checks), and Omega(theta) = (V_host / x_max) dJ_g/dtheta the partial molar volume that makes the
+stress term consistent with the swelling Fg = J_g(theta)^(1/3) I.
+
+The electrode potential of the host versus Li/Li+ at the surface is
+E = U_ocv(theta) + Omega sigma_h / F (compression lowers it: more overpotential to insert Li).
+"""
+
+from __future__ import annotations
+
+import math
+
+import ufl
+
+from solver.materials import Curve, Lithiation
+from solver.units import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
+
+MPA_MM3_PER_J = 1.0e3
+"""1 J = 1 N m = 1e3 N mm = 1e3 MPa mm^3: Omega [mm^3/mol] sigma [MPa] / 1e3 is in J/mol."""
+
+
+def piecewise_linear(curve: Curve, theta):
+    """The curve as a UFL expression of theta: linear between points, constant outside."""
+    xs, ys = curve.theta, curve.values
+    if len(xs) == 1:
+        return ufl.as_ufl(float(ys[0]))
+    t = ufl.min_value(ufl.max_value(theta, xs[0]), xs[-1])
+    slopes = [(ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
+    expr = ys[0] + slopes[0] * (t - xs[0])
+    for i in range(1, len(slopes)):
+        expr += (slopes[i] - slopes[i - 1]) * ufl.max_value(t - xs[i], 0.0)
+    return expr
+
+
+def piecewise_slope(curve: Curve, theta):
+    """d(curve)/dtheta as a UFL expression: the segment slope, zero outside the table."""
+    xs, ys = curve.theta, curve.values
+    if len(xs) == 1:
+        return ufl.as_ufl(0.0)
+    expr = ufl.as_ufl(0.0)
+    for i in range(len(xs) - 1):
+        slope = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])
+        inside = ufl.And(ufl.ge(theta, xs[i]), ufl.lt(theta, xs[i + 1]))
+        expr = ufl.conditional(inside, slope, expr)
+    return expr
+
+
+class HostLaw:
+    """UFL expressions of one host material at state theta and temperature T (kelvin)."""
+
+    def __init__(self, lith: Lithiation, temperature_K: float, stress_coupling: bool = True,
+                 initial_theta: float = 0.0):
+        self.lith = lith
+        self.T = temperature_K
+        self.kappa = 1.0 if stress_coupling else 0.0
+        self.initial_theta = initial_theta
+        # The mesh is the host as assembled (at initial_theta): per unit of *its* volume the
+        # host holds c_max / J_g(theta_0) of Li at theta = 1.
+        self.reference_volume_ratio = lith.volume_ratio(initial_theta)
+        self.c_max = lith.max_concentration_mol_per_mm3 / self.reference_volume_ratio
+        self.RT = GAS_CONSTANT_J_PER_MOL_K * temperature_K
+
+    @property
+    def has_elastic_curves(self) -> bool:
+        return self.lith.youngs_modulus_MPa is not None or self.lith.poisson_ratio is not None
+
+    def elastic_modulus(self, prop: str, theta, elastic):
+        """mu or lambda (``prop`` an Elastic property name) from E(theta), nu(theta) (MPa)."""
+        lith = self.lith
+        E = (piecewise_linear(lith.youngs_modulus_MPa, theta) if lith.youngs_modulus_MPa
+             else elastic.youngs_modulus_MPa)
+        nu = (piecewise_linear(lith.poisson_ratio, theta) if lith.poisson_ratio
+              else elastic.poisson_ratio)
+        if prop == "shear_modulus_MPa":
+            return E / (2.0 * (1.0 + nu))
+        if prop == "lame_lambda_MPa":
+            return E * nu / ((1.0 + nu) * (1.0 - 2.0 * nu))
+        raise ValueError(prop)
+
+    def relative_volume_ratio(self, theta):
+        """J_g(theta) / J_g(theta_0): growth relative to the host as assembled."""
+        return self.volume_ratio(theta) / self.reference_volume_ratio
+
+    def diffusivity(self, theta):
+        """D(theta, T) = D(theta, T_ref) exp(-Q/R (1/T - 1/T_ref)) (mm^2/s)."""
+        lith = self.lith
+        arrhenius = math.exp(
+            -lith.diffusion_activation_energy_J_per_mol
+            / GAS_CONSTANT_J_PER_MOL_K
+            * (1.0 / self.T - 1.0 / lith.diffusion_reference_temperature_K)
+        )
+        return arrhenius * piecewise_linear(lith.diffusivity_mm2_per_s, theta)
+
+    def thermodynamic_factor(self, theta):
+        """g(theta): 1 (ideal, chemical D) or -theta (1 - theta) F U'(theta) / (R T)."""
+        if self.lith.chemical_potential == "ideal":
+            return ufl.as_ufl(1.0)
+        du = piecewise_slope(self.lith.open_circuit_potential_V, theta)
+        return -theta * (1.0 - theta) * FARADAY_C_PER_MOL * du / self.RT
+
+    def volume_ratio(self, theta):
+        """J_g(theta) = V / V0."""
+        return piecewise_linear(self.lith.volume_ratio, theta)
+
+    def partial_molar_volume(self, theta):
+        """Omega(theta) = (V_host / x_max) dJ_g/dtheta (mm^3/mol)."""
+        lith = self.lith
+        scale = lith.host_molar_volume_mm3_per_mol / lith.li_per_host_max
+        return scale * piecewise_slope(lith.volume_ratio, theta)
+
+    def stress_potential(self, theta, sigma_h):
+        """s = Omega sigma_h / (R T), dimensionless (sigma_h in MPa)."""
+        return self.partial_molar_volume(theta) * sigma_h / (MPA_MM3_PER_J * self.RT)
+
+    def flux_per_cmax(self, theta, s):
+        """J / c_max = -D [g Grad(theta) - kappa theta (1 - theta) Grad(s)] (mm/s)."""
+        mobility = theta * (1.0 - theta)
+        return -self.diffusivity(theta) * (
+            self.thermodynamic_factor(theta) * ufl.grad(theta)
+            - self.kappa * mobility * ufl.grad(s)
+        )
+
+    def potential_V(self, theta, sigma_h):
+        """E = U_ocv(theta) + Omega sigma_h / F versus Li/Li+ (V)."""
+        shift = self.partial_molar_volume(theta) * sigma_h / (MPA_MM3_PER_J * FARADAY_C_PER_MOL)
+        return piecewise_linear(self.lith.open_circuit_potential_V, theta) + shift
+
+
+def inward_flux_per_cmax(current_A_per_mm2, c_max: float):
+    """j / c_max with j = i / F the molar flux of a current density i (A/mm^2) (mm/s)."""
+    return current_A_per_mm2 / (FARADAY_C_PER_MOL * c_max)
+
+
+def transport_residuals(law: HostLaw, theta, theta_old, s, w, z, sigma_h, dt, weight, dx,
+                        inflow: list[tuple]):
+    """(mass, stress-potential) residual forms on the host cells ``dx``.
+
+    ``inflow`` lists (j_over_cmax, ds) pairs: an inward flux (mm/s, a UFL Constant) on a facet
+    measure. Both rows are integrated with the volume ``weight`` (2 pi r in axisymmetric mode).
+    """
+    J = law.flux_per_cmax(theta, s)
+    mass = ((theta - theta_old) * w - dt * ufl.dot(J, ufl.grad(w))) * weight * dx
+    for flux, ds in inflow:
+        mass -= dt * flux * w * weight * ds
+    potential = (s - law.stress_potential(theta, sigma_h)) * z * weight * dx
+    return mass, potential
