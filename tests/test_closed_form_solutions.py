@@ -31,18 +31,18 @@ from solver.verification import (
 from solver.verification.closed_form import _slab_surface_rise
 
 # A graphite-like particle in the solver's units (mm, s, mol, MPa).
-R, D, FLUX, C0 = 5e-3, 1e-8, 2e-9, 3e-6  # mm, mm^2/s, mol/(mm^2 s), mol/mm^3
+R, D, FLUX, C0 = 5e-3, 1e-8, 2e-11, 3e-6  # mm, mm^2/s, mol/(mm^2 s) (0.2 mA/cm^2), mol/mm^3
 OMEGA, E, NU = 3.5e3, 1.0e4, 0.3  # mm^3/mol, MPa, -
 T_DIFF = R**2 / D  # diffusion time, s
 SCALE = FLUX * R / D  # concentration scale, mol/mm^3
 SIG = OMEGA * E / (9 * (1 - NU)) * SCALE  # stress scale, MPa
 
 
-def fv_solution(faces, area, D, flux, c0, times):
-    """Cell-centred finite volumes on `faces` with face areas `area`; inward flux at the end."""
+def fv_solution(faces, spherical, D, flux, c0, times):
+    """Cell-centred finite volumes (slab or sphere) on `faces`, inward flux at the last face."""
     centres = 0.5 * (faces[1:] + faces[:-1])
-    vol = np.diff(faces) if area is None else np.diff(faces**3) / 3
-    a = np.ones_like(faces) if area is None else faces**2
+    vol = np.diff(faces**3) / 3 if spherical else np.diff(faces)
+    a = faces**2 if spherical else np.ones_like(faces)
     g = D * a[1:-1] / np.diff(centres)
     n = centres.size
     A = np.zeros((n, n))
@@ -55,7 +55,7 @@ def fv_solution(faces, area, D, flux, c0, times):
     b = np.zeros(n)
     b[-1] = flux * a[-1] / vol[-1]
     sol = solve_ivp(lambda t, c: A @ c + b, (0, times[-1]), np.full(n, c0), t_eval=times,
-                    method="BDF", jac=A, rtol=1e-10, atol=1e-14 * abs(c0 + 1e-30))
+                    method="BDF", jac=A, rtol=1e-10, atol=1e-12 * abs(flux) * faces[-1] / D)
     assert sol.success
     return centres, sol.y.T
 
@@ -67,7 +67,8 @@ def test_sphere_eigenvalues_are_the_roots_of_tan_x_equals_x():
     lam = sphere_eigenvalues(400)
     k = np.arange(1, 401)
     assert np.all((lam > k * np.pi) & (lam < (k + 0.5) * np.pi))
-    assert np.max(np.abs(np.sin(lam) - lam * np.cos(lam))) < 1e-12
+    newton_step = (np.sin(lam) - lam * np.cos(lam)) / (lam * np.sin(lam))
+    assert np.all(np.abs(newton_step) <= 2 * np.spacing(lam))  # the root to the last ulp
     assert lam[0] == pytest.approx(4.493409457909064, abs=1e-14)
     assert lam[1] == pytest.approx(7.725251836937707, abs=1e-14)
     f = lambda x: np.sin(x) - x * np.cos(x)  # noqa: E731
@@ -105,7 +106,7 @@ def test_sphere_satisfies_pde_and_boundary_conditions():
 
 def test_sphere_against_finite_volumes():
     times = np.array([0.01, 0.1, 0.5]) * T_DIFF
-    centres, c_fv = fv_solution(np.linspace(0, R, 301), "sphere", D, FLUX, C0, times)
+    centres, c_fv = fv_solution(np.linspace(0, R, 301), True, D, FLUX, C0, times)
     for t, row in zip(times, c_fv):
         np.testing.assert_allclose(sphere_galvanostatic(centres, t, R, D, FLUX, C0), row,
                                    rtol=0, atol=2e-5 * SCALE)
@@ -157,7 +158,10 @@ def test_sphere_stress_boundary_and_centre_values():
 def test_sphere_stress_matches_quadrature_of_the_integral_formula():
     t, c0 = 0.04 * T_DIFF, 7 * C0  # c0 must drop out
     c = lambda s: sphere_galvanostatic(s, t, R, D, FLUX, c0)  # noqa: E731
-    moment = lambda r: quad(lambda s: c(s) * s * s, 0, r, epsabs=0, epsrel=1e-13, limit=200)[0]  # noqa: E731
+
+    def moment(r):
+        return quad(lambda s: c(s) * s * s, 0, r, epsabs=0, epsrel=1e-13, limit=200)[0]
+
     whole = moment(R) / R**3
     k = OMEGA * E / (3 * (1 - NU))
     for r in (0.15 * R, 0.5 * R, 0.8 * R, 0.97 * R):
@@ -173,7 +177,7 @@ def test_sphere_stress_satisfies_equilibrium_compatibility_and_zero_mean():
     r = np.linspace(0.05, 0.95, 19) * R
     (srp, stp), (srm, stm), (sr, st) = stress(r + h), stress(r - h), stress(r)
     # Equilibrium: d sigma_r/dr + 2 (sigma_r - sigma_t)/r = 0.
-    np.testing.assert_allclose((srp - srm) / (2 * h) + 2 * (sr - st) / r, 0, atol=1e-6 * SIG / R)
+    np.testing.assert_allclose((srp - srm) / (2 * h) + 2 * (sr - st) / r, 0, atol=1e-8 * SIG / R)
 
     # Compatibility: with u = r eps_t from Hooke's law plus the chemical strain, du/dr = eps_r.
     def strains(r):
@@ -183,7 +187,7 @@ def test_sphere_stress_satisfies_equilibrium_compatibility_and_zero_mean():
 
     eps_r, _ = strains(r)
     du = ((r + h) * strains(r + h)[1] - (r - h) * strains(r - h)[1]) / (2 * h)
-    np.testing.assert_allclose(du, eps_r, atol=1e-6 * SIG / E)
+    np.testing.assert_allclose(du, eps_r, atol=1e-8 * SIG / E)
     # A traction-free body without body force has a zero volume integral of tr(sigma).
     trace = quad(lambda s: np.sum(stress(s)[0] + 2 * stress(s)[1]) * s * s, 0, R, epsrel=1e-12)[0]
     assert abs(trace) < 1e-10 * SIG * R**3
@@ -194,7 +198,8 @@ def test_sphere_stress_tends_to_the_steady_state():
     assert ss == pytest.approx(OMEGA * E * FLUX * R / (15 * D * (1 - NU)))
     history = []
     for tau in (0.05, 0.2, 0.5, 2.0, 1e6):
-        (sr0, sra), (st0, sta) = sphere_stresses(np.array([0.0, R]), tau * T_DIFF, R, D, FLUX, OMEGA, E, NU)
+        ends = np.array([0.0, R])
+        (sr0, _), (st0, sta) = sphere_stresses(ends, tau * T_DIFF, R, D, FLUX, OMEGA, E, NU)
         history.append(sr0)
     assert history[0] < history[1] < history[2] < ss  # monotone approach from below
     assert history[3] == pytest.approx(ss, rel=1e-12)
@@ -235,7 +240,7 @@ def test_slab_mass_balance_and_boundary_conditions():
 
 def test_slab_against_finite_volumes():
     times = np.array([0.01, 0.1, 0.6]) * T_SLAB
-    centres, c_fv = fv_solution(np.linspace(0, L_SLAB, 401), None, D_SLAB, F_SLAB, C0, times)
+    centres, c_fv = fv_solution(np.linspace(0, L_SLAB, 401), False, D_SLAB, F_SLAB, C0, times)
     for t, row in zip(times, c_fv):
         np.testing.assert_allclose(slab_constant_flux(centres, t, L_SLAB, D_SLAB, F_SLAB, C0), row,
                                    rtol=0, atol=2e-5 * F_SLAB * L_SLAB / D_SLAB)
@@ -249,9 +254,10 @@ def test_slab_short_time_surface_is_semi_infinite_and_truncation_bound():
     for tau in (1e-4, 1e-3, 1e-2):
         ref = slab_constant_flux(x, tau * T_SLAB, L_SLAB, D_SLAB, 1.0, n_terms=5000)
         for n in (10, 50, 200):
-            err = np.max(np.abs(slab_constant_flux(x, tau * T_SLAB, L_SLAB, D_SLAB, 1.0, n_terms=n) - ref))
-            bound = 2 * math.exp(-((n + 1) * math.pi) ** 2 * tau) / (math.pi**2 * n) * L_SLAB / D_SLAB
-            assert err <= bound + 1e-14 * L_SLAB / D_SLAB
+            c = slab_constant_flux(x, tau * T_SLAB, L_SLAB, D_SLAB, 1.0, n_terms=n)
+            err = np.max(np.abs(c - ref))
+            bound = 2 * math.exp(-(((n + 1) * math.pi) ** 2) * tau) / (math.pi**2 * n)
+            assert err <= (bound + 1e-14) * L_SLAB / D_SLAB
 
 
 # ------------------------------------------------------------------------------------ thin film
@@ -295,7 +301,8 @@ def test_equilibrium_chemical_potential_is_uniform():
     mu = rt * np.log(theta / (1 - theta)) - OMEGA_J * sigma
     assert np.ptp(mu) < 1e-9 * rt
     dil = stress_driven_equilibrium(sigma, OMEGA_J, T_K, 0.4, dilute=True)
-    np.testing.assert_allclose(dil[1:] / dil[:-1], np.exp(OMEGA_J * np.diff(sigma) / rt), rtol=1e-12)
+    ratio = np.exp(OMEGA_J * np.diff(sigma) / rt)
+    np.testing.assert_allclose(dil[1:] / dil[:-1], ratio, rtol=1e-12)
     # At low filling the lattice-gas form reduces to the dilute one.
     low = stress_driven_equilibrium(sigma, OMEGA_J, T_K, 1e-7, dilute=False)
     np.testing.assert_allclose(low, stress_driven_equilibrium(sigma, OMEGA_J, T_K, 1e-7), rtol=1e-5)
@@ -303,7 +310,7 @@ def test_equilibrium_chemical_potential_is_uniform():
 
 def test_equilibrium_extreme_stresses_stay_bounded():
     sigma = np.array([-1e12, 0.0, 1e12])  # omega sigma / RT ~ 1e3
-    with np.errstate(all="raise"):
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
         theta = stress_driven_equilibrium(sigma, OMEGA_J, T_K, 0.5, dilute=False)
         dil = stress_driven_equilibrium(sigma, OMEGA_J, T_K, 0.1)
     assert np.all((theta >= 0) & (theta <= 1)) and np.mean(theta) == pytest.approx(0.5, rel=1e-12)
@@ -339,7 +346,7 @@ def test_finite_slab_depletion_limits():
     assert finite_slab_depletion_time(1e4, C_E, length, I_E) == pytest.approx(all_charge, rel=1e-7)
     lengths = np.geomspace(0.1, 30, 12) * math.sqrt(D_E * ts)
     times = [finite_slab_depletion_time(D_E, C_E, x, I_E) for x in lengths]
-    assert np.all(np.diff(times) > 0)  # thicker slab lasts longer ...
+    assert np.all(np.diff(times) > -1e-12 * ts)  # thicker slab lasts longer ...
     assert np.all(np.array(times) <= ts * (1 + 1e-12))  # ... but never beyond the Sand time
     assert np.all(np.array(times) < C_E * lengths * FARADAY / I_E)  # ... nor all the charge
 

@@ -42,3 +42,35 @@ def test_one_and_two_ranks_agree(tmp_path):
     for key in ("time_s", "stack_pressure_MPa", "stack_displacement_um", "max_von_mises_MPa"):
         for x, y in zip(a[key], b[key], strict=True):
             assert y == pytest.approx(x, rel=1e-7, abs=1e-9), key
+
+
+_PROBLEMS = {
+    "sphere_axisymmetric": "problems.sphere('axisymmetric', 0.1)",
+    "sphere_3d": "problems.sphere('3d', 0.2, dt=0.05)",
+    "film_plane_strain": "problems.film('plane_strain', 16)",
+    "bent_bar": "problems.bent_bar(16)",
+}
+
+
+@pytest.mark.skipif(MPIRUN is None, reason="mpirun not found")
+@pytest.mark.parametrize("name", sorted(_PROBLEMS))
+def test_verification_problems_agree_on_two_ranks(name):
+    """The closed-form errors on 2 ranks equal those on 1: the same solution, distributed."""
+    from solver.verification import problems
+
+    serial = eval(_PROBLEMS[name], {"problems": problems})
+    code = (
+        "import solver, json\n"
+        "from mpi4py import MPI\n"
+        "from solver.verification import problems\n"
+        f"e = {_PROBLEMS[name]}\n"
+        "if MPI.COMM_WORLD.rank == 0: print(json.dumps([e.theta, e.stress, e.dofs]))\n"
+    )
+    proc = subprocess.run([MPIRUN, "-n", "2", sys.executable, "-c", code],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    theta, stress, dofs = __import__("json").loads(proc.stdout.strip().splitlines()[-1])
+    assert dofs == serial.dofs
+    # errors are O(1e-3) differences of the solution from the exact one: equal to ~1e-9
+    assert theta == pytest.approx(serial.theta, rel=1e-6, abs=1e-12)
+    assert stress == pytest.approx(serial.stress, rel=1e-6, abs=1e-12)

@@ -28,6 +28,9 @@ from solver.physics.model import Model
 
 _ids = itertools.count()
 
+ROUNDOFF_MERIT = 1.0e3
+"""A residual within this many tolerances that no Newton step can lower counts as converged."""
+
 LINEAR_SOLVERS = {
     "mumps": {"ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"},
     "superlu_dist": {
@@ -177,14 +180,23 @@ class PlungerNewtonSolver:
             w_prev, U_prev = w.x.array.copy(), self.U
             alpha = 1.0
             merit = self._merit(norms, tolerance)
+            decreased = False
             for _ in range(8):
                 w.x.array[:] = w_prev + alpha * step
                 self.U = U_prev + alpha * dU
                 local_update(w, self.model.w_old)
                 trial, r_U = self._residual(load, free_plunger)
                 if self._finite(trial) and self._merit(trial, tolerance) < merit:
+                    decreased = True
                     break
                 alpha *= 0.5
+            if not decreased and merit <= ROUNDOFF_MERIT:
+                # no direction lowers a residual already within a few hundred tolerances:
+                # it is at the round-off floor of the assembly; keep the last good iterate
+                w.x.array[:] = w_prev
+                self.U = U_prev
+                local_update(w, self.model.w_old)
+                return NewtonResult(True, it, norm, "converged to round-off")
             norms = trial
             norm = max(norms.values())
             if not self._finite(norms):

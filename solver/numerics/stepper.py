@@ -26,7 +26,7 @@ from mpi4py import MPI
 from solver.case import Case, Step
 from solver.numerics.newton import NewtonResult, PlungerLoad, PlungerNewtonSolver
 from solver.physics import swelling, transport
-from solver.physics.model import THETA_SUB
+from solver.physics.model import THETA_SUB, collapsed, set_initial_theta
 from solver.physics.stack import StackModel
 from solver.units import MM2_PER_CM2, S_PER_H, plated_thickness_mm
 
@@ -65,9 +65,8 @@ class Stepper:
         self.on_accept = on_accept
         self.state = StepperState(dt_s=case.numerics.dt_initial_s)
         self.comm = model.W.mesh.comm
-        _, creep_map = model.W.sub(1).collapse()
-        self._creep_dofs = np.asarray(creep_map)
-        self._theta_dofs = (np.asarray(model.W.sub(THETA_SUB).collapse()[1])
+        self._creep_dofs = collapsed(model.W.sub(1))[1]
+        self._theta_dofs = (collapsed(model.W.sub(THETA_SUB))[1]
                             if model.has_transport else np.empty(0, dtype=np.int32))
         self.timings = {"solve_s": 0.0}
         self.interface = None  # set by the run: callable -> (min theta, max theta, voltage)
@@ -225,6 +224,8 @@ class Stepper:
             self.on_accept(s, f"{step.kind} ended: {event}" if event else "")
 
     def run(self) -> StepperState:
+        stack = self.model.stack
+        set_initial_theta(self.model, stack.cell_tags, stack.cell_regions)
         self._set_electrochemistry(0.0)
         self.set_pressure(self.case.fixture.preload_MPa)
         self.state.reference_plunger_mm = self.solver.U

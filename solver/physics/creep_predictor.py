@@ -36,8 +36,8 @@ def _components(tensor, mode: str):
 class CreepPredictor:
     def __init__(self, W, mode: str, Me, fields: dict, temperature, dt):
         mesh = W.mesh
-        self.Vq, self.dofs = W.sub(1).collapse()
-        self.dofs = np.asarray(self.dofs)
+        self.Vq, maps = W.sub(1).collapse()
+        self.dofs = np.asarray(maps[0] if isinstance(maps, list) else maps).ravel()
         self.ncomp = kinematics.symmetric_components(mode)
         self.weights = np.array([1.0, 1.0, 1.0] + [2.0] * (self.ncomp - 3))
         points = self.Vq.element.interpolation_points

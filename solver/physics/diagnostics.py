@@ -11,7 +11,7 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from solver.physics import kinematics, mechanics
-from solver.physics.model import THETA_SUB
+from solver.physics.model import THETA_SUB, collapsed
 from solver.physics.stack import StackModel
 
 
@@ -68,8 +68,8 @@ class Diagnostics:
         theta = model.theta
         tag = stack.facet_regions[model.insertion_interface]
         facets = stack.facet_tags.find(tag)
-        V, vmap = model.W.sub(THETA_SUB).collapse()
-        self._iface_theta = np.asarray(vmap)[
+        V, vmap = collapsed(model.W.sub(THETA_SUB))
+        self._iface_theta = vmap[
             fem.locate_dofs_topological(V, mesh.topology.dim - 1, facets)]
         potential = 0
         for host, law in model.hosts.items():

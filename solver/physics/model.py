@@ -92,6 +92,14 @@ class Model:
         return total if self.pin_form is None else total + self.pin_form
 
 
+def collapsed(sub) -> tuple[fem.FunctionSpace, np.ndarray]:
+    """(V, map): a subspace collapsed, with its dofs in the parent's numbering as one int32
+    array (DOLFINx 0.11 returns the map as a list with one array per block level)."""
+    V, maps = sub.collapse()
+    dofs = np.asarray(maps[0] if isinstance(maps, list | tuple) else maps).ravel()
+    return V, dofs.astype(np.int32)
+
+
 def _indicator(mesh, cell_tags, tag: int) -> fem.Function:
     f = fem.Function(fem.functionspace(mesh, ("DG", 0)))
     f.x.array[cell_tags.find(tag)] = 1.0
@@ -229,7 +237,7 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
         residual += [mass_total, potential_total]
         host_cells = np.concatenate([cell_tags.find(cell_regions[n]) for n in hosts])
         for sub in (THETA_SUB, S_SUB):
-            Vs, _ = W.sub(sub).collapse()
+            Vs, _ = collapsed(W.sub(sub))
             free = _host_dofs_marker(Vs, host_cells)
             transport_bcs.append(_pin(W.sub(sub), Vs, free))
         trial = ufl.TrialFunction(W)
@@ -251,12 +259,40 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     )
 
 
-def _pin(sub, collapsed, collapsed_dofs: np.ndarray) -> fem.DirichletBC:
+def set_initial_theta(model: Model, cell_tags, cell_regions: dict[str, int]) -> None:
+    """theta = each host's initial state in w and w_old (zero off the hosts).
+
+    A dof shared by hosts with different initial states gets their average; the sums are
+    reduced across ranks so every copy of a dof agrees.
+    """
+    if not model.has_transport:
+        return
+    V, vmap = collapsed(model.W.sub(THETA_SUB))
+    total = la.vector(V.dofmap.index_map, 1)
+    count = la.vector(V.dofmap.index_map, 1)
+    total.array[:] = 0.0
+    count.array[:] = 0.0
+    for host, law in model.hosts.items():
+        dofs = V.dofmap.list[cell_tags.find(cell_regions[host])].ravel()
+        # each dof once per host, whatever the number of its cells
+        dofs = np.unique(dofs)
+        total.array[dofs] += law.initial_theta
+        count.array[dofs] += 1.0
+    for vec in (total, count):
+        vec.scatter_reverse(la.InsertMode.add)
+        vec.scatter_forward()
+    theta0 = np.divide(total.array, count.array, out=np.zeros_like(total.array),
+                       where=count.array > 0)
+    for w in (model.w, model.w_old):
+        w.x.array[vmap] = theta0
+        w.x.scatter_forward()
+
+
+def _pin(sub, space, collapsed_dofs: np.ndarray) -> fem.DirichletBC:
     """theta or s = 0 on the given dofs (numbered in the collapsed space)."""
-    _, sub_map = sub.collapse()
-    dofs_W = np.asarray(sub_map)[collapsed_dofs]
-    zero = fem.Function(collapsed)
-    return fem.dirichletbc(zero, [dofs_W.astype(np.int32), collapsed_dofs], sub)
+    _, sub_map = collapsed(sub)
+    zero = fem.Function(space)
+    return fem.dirichletbc(zero, [sub_map[collapsed_dofs], collapsed_dofs], sub)
 
 
 def _blocks(W: fem.FunctionSpace, with_transport: bool) -> dict[str, np.ndarray]:
@@ -267,6 +303,6 @@ def _blocks(W: fem.FunctionSpace, with_transport: bool) -> dict[str, np.ndarray]
     if with_transport:
         groups["transport"] = (THETA_SUB, S_SUB)
     for name, subs in groups.items():
-        idx = np.concatenate([np.asarray(W.sub(i).collapse()[1]).ravel() for i in subs])
+        idx = np.concatenate([collapsed(W.sub(i))[1] for i in subs])
         out[name] = np.sort(idx[idx < n_owned])
     return out

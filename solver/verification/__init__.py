@@ -1,5 +1,9 @@
-"""Closed-form reference solutions (diffusion, diffusion-induced stress, depletion times) used
-to verify the chemo-mechanical solver; see :mod:`solver.verification.closed_form`."""
+"""Closed-form reference solutions for verifying the chemo-mechanical solver.
+
+Diffusion in a sphere and a slab under constant flux, diffusion-induced stress in a sphere and
+a bonded film, stress-driven equilibrium, Sand and finite-slab depletion times; see
+:mod:`solver.verification.closed_form` for the equations and their sources.
+"""
 
 from solver.verification.closed_form import (
     FARADAY,

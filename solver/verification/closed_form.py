@@ -107,7 +107,8 @@ def _sphere_scaled(r, t, radius, D, n_terms):
         raise ValueError("radius and D must be positive")
     if n_terms < 1:
         raise ValueError("n_terms must be >= 1")
-    rho, tau = np.broadcast_arrays(np.asarray(r, float) / radius, np.asarray(t, float) * D / radius**2)
+    rho = np.asarray(r, float) / radius
+    rho, tau = np.broadcast_arrays(rho, np.asarray(t, float) * D / radius**2)
     if np.any(rho < 0) or np.any(rho > 1 + 1e-9):
         raise ValueError("r must lie in [0, radius]")
     if np.any(tau < 0):
@@ -132,7 +133,8 @@ def sphere_galvanostatic(r, t, radius, D, flux, c0=0.0, n_terms=200):
     (F = ``flux`` > 0 adds solute), c = c0 at t = 0. With rho = r/a, tau = D t / a^2:
 
         c - c0 = (F a / D) [ 3 tau + rho^2/2 - 3/10
-                             - 2 sum_n exp(-lambda_n^2 tau) sin(lambda_n rho) / (rho lambda_n^2 sin lambda_n) ],
+                             - 2 sum_n exp(-lambda_n^2 tau) sin(lambda_n rho)
+                                       / (rho lambda_n^2 sin lambda_n) ],
 
     tan(lambda_n) = lambda_n (``sphere_eigenvalues``). Carslaw & Jaeger, Conduction of Heat in
     Solids, 2nd ed. (1959) ch. IX (sphere with a constant surface flux); Crank, The Mathematics
@@ -144,8 +146,8 @@ def sphere_galvanostatic(r, t, radius, D, flux, c0=0.0, n_terms=200):
     Truncation after N terms: each neglected term is at most 2.06 exp(-lambda_n^2 tau)/lambda_n
     (|sin lambda_n| = lambda_n / sqrt(1 + lambda_n^2)), so the error is below
     (F a / D) * 0.66 exp(-(N+1)^2 pi^2 tau) / ((N+1) (1 - exp(-(2N+3) pi^2 tau))):
-    < 1e-15 F a / D for N = 200 and tau >= 1e-4. For smaller tau raise n_terms to about
-    6 / sqrt(tau). At t = 0 the function returns c0 exactly.
+    < 1e-15 F a / D for N = 200 and tau >= 1e-4. For smaller tau raise n_terms to at least
+    2 / sqrt(tau) ((N pi)^2 tau >= 40). At t = 0 the function returns c0 exactly.
 
     Args:
         r: radial positions in [0, radius], array-like (broadcast against t).
@@ -170,15 +172,16 @@ def sphere_stresses(r, t, radius, D, flux, omega, E, nu, c0=0.0, n_terms=200):
     surface (Zhang, Shyy & Sastry, J. Electrochem. Soc. 154 (2007) A910, eqs. for sigma_r,
     sigma_t; Cheng & Verbrugge, J. Power Sources 190 (2009) 453):
 
-        sigma_r = 2 omega E / (3 (1-nu)) [ (1/a^3) int_0^a c r^2 dr - (1/r^3) int_0^r c r'^2 dr' ],
-        sigma_t =   omega E / (3 (1-nu)) [ (2/a^3) int_0^a c r^2 dr + (1/r^3) int_0^r c r'^2 dr' - c ].
+        sigma_r = 2 omega E / (3 (1-nu)) [ (1/a^3) int_0^a c r^2 dr - (1/r^3) int_0^r c s^2 ds ],
+        sigma_t = omega E / (3 (1-nu)) [ (2/a^3) int_0^a c r^2 dr + (1/r^3) int_0^r c s^2 ds - c ].
 
     The integrals are done term by term on the series of ``sphere_galvanostatic``: with
-    m(rho) = (3/r^3) int_0^r (c - c0) r'^2 dr' (the mean over the ball of radius r),
+    m(rho) = (3/r^3) int_0^r (c - c0) s^2 ds (the mean over the ball of radius r),
 
         m = (F a / D) [ 3 tau - 3/10 + 3 rho^2/10
-                        - 6 sum_n exp(-lambda_n^2 tau) (sin(lambda_n rho) - lambda_n rho cos(lambda_n rho))
-                                                         / (lambda_n^2 rho^3 sin lambda_n) ],
+                        - 6 sum_n exp(-lambda_n^2 tau)
+                              (sin(lambda_n rho) - lambda_n rho cos(lambda_n rho))
+                              / (lambda_n^2 rho^3 sin lambda_n) ],
 
     m(1) = 3 F t / a, and sigma_r = 2 omega E (m(1) - m) / (9 (1-nu)),
     sigma_t = omega E (2 m(1) + m - 3 (c - c0)) / (9 (1-nu)); c0 drops out. At r = 0,
@@ -225,11 +228,13 @@ def slab_constant_flux(x, t, length, D, flux, c0=0.0, n_terms=200):
                                                      exp(-n^2 pi^2 tau) cos(n pi xi) ],
 
     Carslaw & Jaeger, Conduction of Heat in Solids, 2nd ed. (1959) ch. III (slab -l < x < l
-    with a constant flux at both faces; here its half 0 < x < L); Crank (1975) ch. 4. The series is the cosine expansion xi^2/2 - 1/6 = (2/pi^2) sum (-1)^n cos(n pi xi)/n^2
-    at t = 0; the mean is c0 + F t / L. A negative ``flux`` extracts solute.
+    with a constant flux at both faces; here its half 0 < x < L); Crank (1975) ch. 4.
+    At t = 0 the series is the cosine expansion xi^2/2 - 1/6 = (2/pi^2) sum (-1)^n
+    cos(n pi xi)/n^2; the mean is c0 + F t / L. A negative ``flux`` extracts solute.
 
     Truncation after N terms: |error| <= (F L / D) 2 exp(-(N+1)^2 pi^2 tau) / (pi^2 N), i.e.
-    1e-3 F L / D at tau = 0 (returned exactly as c0) and < 1e-15 F L / D for tau >= 1e-4, N = 200.
+    1e-3 F L / D at tau = 0 (returned exactly as c0) and < 1e-15 F L / D for tau >= 1e-4 with
+    N = 200.
 
     Args:
         x: positions in [0, length], array-like (broadcast against t).
@@ -243,7 +248,8 @@ def slab_constant_flux(x, t, length, D, flux, c0=0.0, n_terms=200):
     """
     if length <= 0 or D <= 0:
         raise ValueError("length and D must be positive")
-    xi, tau = np.broadcast_arrays(np.asarray(x, float) / length, np.asarray(t, float) * D / length**2)
+    xi = np.asarray(x, float) / length
+    xi, tau = np.broadcast_arrays(xi, np.asarray(t, float) * D / length**2)
     if np.any(xi < 0) or np.any(xi > 1 + 1e-9):
         raise ValueError("x must lie in [0, length]")
     if np.any(tau < 0):
@@ -268,7 +274,8 @@ def _slab_surface_rise(tau: float) -> float:
     20 terms of either leave < 1e-30. S is increasing with tau <= S(tau) <= tau + 1/3.
     """
     if tau >= 0.5:
-        return tau + 1.0 / 3.0 - 2.0 / math.pi**2 * sum(math.exp(-((n * math.pi) ** 2) * tau) / n**2 for n in range(1, 21))
+        tail = sum(math.exp(-((n * math.pi) ** 2) * tau) / n**2 for n in range(1, 21))
+        return tau + 1.0 / 3.0 - 2.0 / math.pi**2 * tail
     s = math.sqrt(tau)
     if s == 0:
         return 0.0
