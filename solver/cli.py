@@ -110,30 +110,89 @@ def _plot(args) -> int:
 
 
 def _materials(args) -> int:
+    """``ssb materials``: the library as a table; ``ssb materials NAME``: one entry in full."""
+    import textwrap
+
     from solver import materials
 
     if args.name is None:
-        for name in materials.names():
-            print(f"{name:20s} {materials.get(name).description}")
+        rows = [(n, materials.get(n)) for n in materials.names()]
+        width = max(len(n) for n, _ in rows)
+        print(f"{'name':{width}s}  {'tag':11s}  description")
+        for name, m in rows:
+            tag = m.category or ("host" if m.lithiation is not None else "")
+            print(f"{name:{width}s}  {tag:11s}  {m.description}")
+        print("\n`ssb materials NAME` shows every parameter of an entry with its unit and source.")
         return 0
     try:
         m = materials.get(args.name)
     except materials.UnknownMaterialError as err:
         print(f"ssb: error: {err.args[0]}", file=sys.stderr)
         return 2
+
+    wrap = textwrap.TextWrapper(width=100, initial_indent="      ", subsequent_indent="      ")
+
+    def source(text: str) -> None:
+        print(wrap.fill(f"source: {text}"))
+
+    def table(title: str, curve, unit: str, scale: float = 1.0, fmt: str = "{:.4g}") -> None:
+        print(f"    {title} ({unit}) vs theta:")
+        print(f"      {'theta':>8s}  {'value':>10s}")
+        for t, v in zip(curve.theta, curve.values, strict=True):
+            print(f"      {t:8.4f}  {fmt.format(v * scale):>10s}")
+        source(curve.source)
+
+    tag = m.category or ("host" if m.lithiation is not None else "")
+    print(f"{m.name} [{tag}]: {m.description}")
     e = m.elastic
-    print(f"{m.name}: {m.description}")
-    print(f"  elastic: E = {e.youngs_modulus_MPa / 1e3:g} GPa, nu = {e.poisson_ratio:g}")
-    if m.creep:
-        c = m.creep
-        print(f"  creep (Norton): A = {c.prefactor_per_s:g} 1/s, Q = {c.activation_energy_J_per_mol / 1e3:g} kJ/mol, "
-              f"sigma_ref = {c.reference_stress_MPa:g} MPa, n = {c.stress_exponent:.3g}")
+    print("  elastic (neo-Hookean):")
+    print(f"    E = {e.youngs_modulus_MPa / 1e3:.4g} GPa, nu = {e.poisson_ratio:.4g}  "
+          f"(G = {e.shear_modulus_MPa / 1e3:.4g} GPa, K = {e.bulk_modulus_MPa / 1e3:.4g} GPa)")
+    source(e.source)
+    c = m.creep
+    if c is None:
+        print("  creep: none")
+    else:
+        print("  creep (Norton): eps_dot = A exp(-Q/RT) (sigma_eq/sigma_ref)^n")
+        print(f"    A = {c.prefactor_per_s:.4g} 1/s, Q = {c.activation_energy_J_per_mol / 1e3:.4g} "
+              f"kJ/mol, sigma_ref = {c.reference_stress_MPa:.4g} MPa, n = {c.stress_exponent:.4g}")
+        source(c.source)
+        if c.reference_stress_vs_theta is not None:
+            table("sigma_ref", c.reference_stress_vs_theta, "MPa")
     if m.molar_volume_mm3_per_mol:
-        print(f"  molar volume: {m.molar_volume_mm3_per_mol / 1e3:g} cm^3/mol")
+        print(f"  molar volume (plated metal): {m.molar_volume_mm3_per_mol / 1e3:.4g} cm^3/mol")
+        source(m.molar_volume_source)
     if m.volume_change:
-        print(f"  volume change: J_g = {m.volume_change.volume_ratio} at state {m.volume_change.state}")
-    for key, source in m.sources().items():
-        print(f"  source [{key}]: {source}")
+        vc = m.volume_change
+        print("  volume change J_g (-) vs state of charge (-):")
+        for s_, j in zip(vc.state, vc.volume_ratio, strict=True):
+            print(f"      {s_:8.4f}  {j:10.4g}")
+        source(vc.source)
+    lith = m.lithiation
+    if lith is not None:
+        print("  lithiation (Li_x M, theta = x / x_max):")
+        print(f"    x_max = {lith.li_per_host_max:.4g} Li per host atom, "
+              f"V_host = {lith.host_molar_volume_mm3_per_mol / 1e3:.4g} cm^3/mol, "
+              f"c_max = {lith.max_concentration_mol_per_mm3 * 1e3:.4g} mol/cm^3")
+        capacity = m.capacity_mAh_per_g_host()
+        per_g = f", {capacity:.4g} mAh/g of {m.host_element}" if capacity else ""
+        print(f"    capacity = {lith.capacity_mAh_per_mm3 * 1e3:.4g} mAh/cm^3 of host{per_g}")
+        print(f"    initial theta = {m.initial_theta:.4g}, chemical potential = "
+              f"'{lith.chemical_potential}', D at {lith.diffusion_reference_temperature_K:g} K, "
+              f"Q_D = {lith.diffusion_activation_energy_J_per_mol / 1e3:.4g} kJ/mol")
+        source(lith.source)
+        table("open-circuit potential", lith.open_circuit_potential_V, "V vs Li/Li+")
+        table("volume ratio J_g", lith.volume_ratio, "-")
+        table("diffusivity D", lith.diffusivity_mm2_per_s, "cm^2/s", 1.0e-2, "{:.3g}")
+        if lith.youngs_modulus_MPa is not None:
+            table("Young's modulus E", lith.youngs_modulus_MPa, "GPa", 1.0e-3)
+        if lith.poisson_ratio is not None:
+            table("Poisson's ratio nu", lith.poisson_ratio, "-")
+    if m.notes:
+        print("  notes:")
+        note = textwrap.TextWrapper(width=100, initial_indent="    - ", subsequent_indent="      ")
+        for n in m.notes:
+            print(note.fill(n))
     return 0
 
 

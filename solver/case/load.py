@@ -109,6 +109,7 @@ class Case:
     cathode_region: str | None
     cathode_capacity_mAh_cm2: float | None
     host_regions: tuple[str, ...]  # layers whose material takes up Li (a concentration field)
+    axial_swelling: frozenset[str]  # hosts that grow along the axis only (regions.*.swelling)
     stress_coupling: bool
     counter_potential_V: float
     temperature_K: float
@@ -378,6 +379,9 @@ def _freeze(doc: dict[str, Any]) -> Case:
     hosts = tuple(layer.name for layer in layers if layer.material.lithiation is not None)
     if plating is None and not hosts and any(s.current_mA_cm2 > 0 for s in protocol):
         raise CaseError("electrochemistry.plating_region", "missing: the protocol passes current and no layer is a Li host")
+    for name, region in doc["regions"].items():
+        if region.get("swelling", "isotropic") != "isotropic" and name not in hosts:
+            raise CaseError(f"regions.{name}.swelling", f"got {region['swelling']!r}; only Li hosts swell (material '{region['material']}' is not one)")
     if hosts and names.index(hosts[0]) == 0:
         raise CaseError(f"regions.{hosts[0]}.material", "a Li host must sit above an electrolyte layer (it is the bottom layer)")
     if plating is not None and hosts:
@@ -403,6 +407,8 @@ def _freeze(doc: dict[str, Any]) -> Case:
         cathode_region=cathode,
         cathode_capacity_mAh_cm2=capacity,
         host_regions=hosts,
+        axial_swelling=frozenset(
+            n for n in hosts if doc["regions"][n].get("swelling", "isotropic") == "axial"),
         stress_coupling=ec["stress_coupling"],
         counter_potential_V=ec["counter_potential_V"],
         temperature_K=doc["conditions"]["temperature_C"] + ZERO_CELSIUS_K,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from solver.materials import OVERRIDE_KEYS
+from solver.materials.library import HOST_OVERRIDE_KEYS, OVERRIDE_KEYS
 
 Check = Callable[[Any], str | None]
 """A check returns None when a value is allowed, else a phrase saying what is allowed."""
@@ -102,12 +102,21 @@ REGION = Table(
                 "creep_activation_energy_kJ_per_mol": Leaf(NUMBER, None, (non_negative, finite)),
                 "creep_reference_stress_MPa": Leaf(NUMBER, None, (positive, finite)),
                 "creep_stress_exponent": Leaf(NUMBER, None, (between(1.0, 20.0),)),
+                "initial_theta": Leaf(NUMBER, None, (between(0.0, 1.0),)),
+                "diffusivity_cm2_per_s": Leaf(NUMBER, None, (positive, finite)),
+                "diffusion_activation_energy_kJ_per_mol": Leaf(NUMBER, None, (non_negative, finite)),
+                "chemical_potential": Leaf((str,), None, (one_of("ideal", "ocv"),)),
+                "volume_ratio_full": Leaf(NUMBER, None, (positive, finite)),
             },
             required=False,
         ),
+        "swelling": Leaf(
+            (str,), "isotropic", (one_of("isotropic", "axial"),),
+            "growth of a Li host: isotropic J_g^(1/3) I, or axial (a host flowing in the die)",
+        ),
     }
 )
-assert set(REGION.keys["overrides"].keys) == set(OVERRIDE_KEYS)
+assert set(REGION.keys["overrides"].keys) == set(OVERRIDE_KEYS) | set(HOST_OVERRIDE_KEYS)
 
 STEP = Table(
     {

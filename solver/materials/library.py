@@ -2,146 +2,76 @@
 
 Seed references such as ``004:L456`` are lines of the seed documents (see
 ``shared/reference/`` in the project's design notes); literature values name the paper and
-table. Where no measured value exists the entry says what was assumed and why.
+table. Where no measured value exists the entry says what was assumed and why, and values that
+could not be checked against the paper say so in their source.
+
+The entries live in :mod:`solver.materials.entries` by kind (metals, alloys, electrolytes,
+cathodes, structural); this module collects them and applies case-file overrides.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field, replace
+import math
+from dataclasses import replace
 from typing import Any
 
-from solver.materials.laws import Curve, Elastic, Lithiation, NortonCreep, VolumeChangeTable
+from solver.materials.entries.alloys import ALLOYS
+from solver.materials.entries.base import (
+    ATOMIC_MASS_G_PER_MOL,
+    ATOMIC_MASS_SOURCE,
+    MM2_PER_CM2,
+    Material,
+)
+from solver.materials.entries.cathodes import CATHODES
+from solver.materials.entries.electrolytes import ELECTROLYTES
+from solver.materials.entries.metals import AL, LI, LI_MASIAS2019
+from solver.materials.entries.structural import STRUCTURAL
+from solver.materials.laws import Curve
 from solver.units import MPA_PER_GPA
 
+__all__ = [
+    "ATOMIC_MASS_G_PER_MOL",
+    "ATOMIC_MASS_SOURCE",
+    "CATEGORIES",
+    "HOST_OVERRIDE_KEYS",
+    "OVERRIDE_KEYS",
+    "Material",
+    "UnknownMaterialError",
+    "get",
+    "names",
+    "with_overrides",
+]
 
-@dataclass(frozen=True)
-class Material:
-    """One library entry."""
+_ENTRIES = (LI, LI_MASIAS2019, AL, *ALLOYS, *ELECTROLYTES, *CATHODES, *STRUCTURAL)
+_LIBRARY: dict[str, Material] = {m.name: m for m in _ENTRIES}
+assert len(_LIBRARY) == len(_ENTRIES), "duplicate library names"
 
-    name: str
-    description: str
-    elastic: Elastic
-    creep: NortonCreep | None = None
-    molar_volume_mm3_per_mol: float | None = None
-    molar_volume_source: str = ""
-    volume_change: VolumeChangeTable | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
-    lithiation: Lithiation | None = None  # a Li host: concentration field, OCV, swelling
-    initial_theta: float = 0.0  # state of lithiation as assembled (a phase of the host)
+CATEGORIES = ("metal", "host", "electrolyte", "cathode", "structural")
 
-    def sources(self) -> dict[str, str]:
-        """Every parameter group of this entry mapped to its source."""
-        out = {"elastic": self.elastic.source}
-        if self.creep is not None:
-            out["creep"] = self.creep.source
-        if self.molar_volume_mm3_per_mol is not None:
-            out["molar_volume"] = self.molar_volume_source
-        if self.volume_change is not None:
-            out["volume_change"] = self.volume_change.source
-        if self.creep is not None and self.creep.reference_stress_vs_theta is not None:
-            out["creep_reference_stress_vs_theta"] = self.creep.reference_stress_vs_theta.source
-        lith = self.lithiation
-        if lith is not None:
-            out["lithiation"] = lith.source
-            out["open_circuit_potential"] = lith.open_circuit_potential_V.source
-            out["volume_ratio"] = lith.volume_ratio.source
-            out["diffusivity"] = lith.diffusivity_mm2_per_s.source
-            for key in ("youngs_modulus_MPa", "poisson_ratio"):
-                curve = getattr(lith, key)
-                if curve is not None:
-                    out[f"{key}_vs_theta"] = curve.source
-        return out
-
-
-LI = Material(
-    name="li",
-    description="Lithium metal foil (polycrystalline, bulk)",
-    elastic=Elastic(
-        youngs_modulus_MPa=7.82 * MPA_PER_GPA,
-        poisson_ratio=0.38,
-        source="Masias et al., J. Mater. Sci. 54 (2019) 2585, acoustic E = 7.82 GPa, nu = 0.38",
-    ),
-    creep=NortonCreep(
-        prefactor_per_s=4.25e4,
-        activation_energy_J_per_mol=37.0e3,
-        reference_stress_MPa=2.0,
-        stress_exponent=1.0 / 0.15,
-        source=(
-            "Narayan & Anand, Extreme Mech. Lett. 24 (2018) 21, Table 1: flow rule "
-            "A = 4.25e4 1/s, Q = 37 kJ/mol, rate sensitivity m = 0.15 (n = 1/m), "
-            "deformation resistance frozen at its initial value s0 = 2.0 MPa (no hardening)"
-        ),
-    ),
-    molar_volume_mm3_per_mol=13.0e3,
-    molar_volume_source=(
-        "M / rho = 6.94 g/mol / 0.534 g/cm^3 = 13.0 cm^3/mol (CRC Handbook); gives 4.85 um of "
-        "Li per mAh/cm^2, cf. 'about 5 um' at 004:L452"
-    ),
-)
-
-LI6PS5CL = Material(
-    name="li6ps5cl",
-    description="Argyrodite sulfide solid electrolyte Li6PS5Cl, cold-pressed pellet",
-    elastic=Elastic(
-        youngs_modulus_MPa=22.1 * MPA_PER_GPA,
-        poisson_ratio=0.30,
-        source=(
-            "E = 22.1 GPa: Deng et al., J. Electrochem. Soc. 163 (2016) A67 (first principles); "
-            "nu = 0.30 typical of sulfide glass-ceramics (Sakuda et al., Sci. Rep. 3 (2013) 2261). "
-            "Dense values; the 004 pellets are ~85 % dense (shared/reference, section 2.6)"
-        ),
-    ),
-)
-
-NCM811_COMPOSITE = Material(
-    name="ncm811_composite",
-    description="NCM811 : Li6PS5Cl : VGCF = 66 : 31 : 3 wt% cathode composite (004:L383)",
-    elastic=Elastic(
-        youngs_modulus_MPa=22.1 * MPA_PER_GPA,
-        poisson_ratio=0.30,
-        source=(
-            "assumed equal to Li6PS5Cl, the continuous and softer phase of the composite "
-            "(no measured composite modulus in the seeds); the stack pressure is insensitive to "
-            "it because the fixture compliance dominates"
-        ),
-    ),
-    volume_change=VolumeChangeTable(
-        state=(0.0, 1.0),
-        volume_ratio=(1.0, 0.981),
-        source=(
-            "004 Table 2.1 (L456-L461): cathode -1 um per 4 mAh/cm^2 on charge, in the die. "
-            "A 4 mAh/cm^2 composite at 200 mAh/g (003 SI Table 3) and 66 wt% NCM is 30.3 mg/cm^2, "
-            "97 um at 3.13 g/cm^3 (NCM 4.78, LPSCl 1.86 g/cm^3: 003 SI Table 3), so the confined "
-            "axial strain is -1.03 %; a free isotropic strain e gives 3K/M e axially in the die "
-            "(nu = 0.30), so e = -0.64 % and J_g = 0.981 at full charge. Linear in between: the "
-            "seeds give only the end point"
-        ),
-    ),
-)
-
-PEEK = Material(
-    name="peek",
-    description="PEEK die holder (004:L393, 10 mm bore)",
-    elastic=Elastic(
-        youngs_modulus_MPa=3.7 * MPA_PER_GPA,
-        poisson_ratio=0.40,
-        source="Victrex PEEK 450G data sheet: tensile modulus 3.7 GPa (ISO 527), Poisson 0.40",
-    ),
-)
-
-_LIBRARY: dict[str, Material] = {m.name: m for m in (LI, LI6PS5CL, NCM811_COMPOSITE, PEEK)}
-
-# Case-file override keys (with units) -> how each maps onto an entry.
+# Case-file override keys (with units) that apply to every entry -> how each maps onto it.
 OVERRIDE_KEYS: dict[str, str] = {
-    "youngs_modulus_GPa": "Young's modulus, GPa",
-    "poisson_ratio": "Poisson's ratio, -",
+    "youngs_modulus_GPa": "Young's modulus, GPa (on a host: replaces E(theta) by a constant)",
+    "poisson_ratio": "Poisson's ratio, - (on a host: replaces nu(theta) by a constant)",
     "creep": "'none' to switch creep off",
     "creep_prefactor_per_s": "Norton prefactor A, 1/s",
     "creep_activation_energy_kJ_per_mol": "Norton activation energy Q, kJ/mol",
-    "creep_reference_stress_MPa": "Norton reference stress, MPa",
+    "creep_reference_stress_MPa": "Norton reference stress, MPa (replaces sigma_ref(theta))",
     "creep_stress_exponent": "Norton stress exponent n, -",
 }
+
+# Override keys that apply only to Li hosts (entries with a ``lithiation`` record). They are
+# kept apart from OVERRIDE_KEYS until the case schema (solver/case/schema.py, which asserts
+# its region overrides equal OVERRIDE_KEYS) declares them; with_overrides accepts both.
+HOST_OVERRIDE_KEYS: dict[str, str] = {
+    "initial_theta": "state of lithiation as assembled, - (0 to 1)",
+    "diffusivity_cm2_per_s": "chemical diffusivity D, cm^2/s (replaces D(theta) by a constant)",
+    "diffusion_activation_energy_kJ_per_mol": "Arrhenius activation energy of D, kJ/mol",
+    "chemical_potential": "'ideal' (D is a chemical diffusivity) or 'ocv' (D is a tracer one)",
+    "volume_ratio_full": "J_g at theta = 1, - (replaces J_g(theta) by the line 1 -> value)",
+}
+
+_CHEMICAL_POTENTIALS = ("ideal", "ocv")
 
 
 class UnknownMaterialError(KeyError):
@@ -165,35 +95,124 @@ def get(name: str) -> Material:
         ) from None
 
 
+def _number(key: str, value: Any, low: float | None = None, high: float | None = None,
+            low_open: bool = False) -> float:
+    """``value`` as a finite float within [low, high] (or (low, high] with ``low_open``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"override '{key}' must be a finite number, got {value!r}")
+    v = float(value)
+    if low is not None and (v < low or (low_open and v == low)):
+        bound = f"> {low:g}" if low_open else f">= {low:g}"
+        raise ValueError(f"override '{key}' must be {bound}, got {v:g}")
+    if high is not None and v > high:
+        raise ValueError(f"override '{key}' must be <= {high:g}, got {v:g}")
+    return v
+
+
+def _tag(source: str, key: str, value: Any) -> str:
+    return f"{source} [overridden in the case file: {key} = {value!r}]"
+
+
 def with_overrides(material: Material, overrides: dict[str, Any]) -> Material:
-    """Return ``material`` with case-file overrides applied (keys of ``OVERRIDE_KEYS``)."""
-    elastic = material.elastic
-    if "youngs_modulus_GPa" in overrides or "poisson_ratio" in overrides:
-        elastic = replace(
-            elastic,
-            youngs_modulus_MPa=overrides.get(
-                "youngs_modulus_GPa", elastic.youngs_modulus_MPa / MPA_PER_GPA
-            )
-            * MPA_PER_GPA,
-            poisson_ratio=overrides.get("poisson_ratio", elastic.poisson_ratio),
-            source=elastic.source + " [overridden in the case file]",
+    """Return ``material`` with case-file overrides applied.
+
+    Keys are those of ``OVERRIDE_KEYS`` (any entry) and ``HOST_OVERRIDE_KEYS`` (Li hosts only).
+    An unknown key, a host key on an entry that is not a host, a creep key on an entry without
+    creep, or a value out of range raises ``ValueError`` naming the key. On a host with
+    theta-dependent moduli, ``youngs_modulus_GPa`` / ``poisson_ratio`` replace the curve by the
+    constant; ``creep_reference_stress_MPa`` likewise replaces sigma_ref(theta).
+    """
+    given = {k: v for k, v in overrides.items() if v is not None}
+    known = {**OVERRIDE_KEYS, **HOST_OVERRIDE_KEYS}
+    for key in given:
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ValueError(f"unknown override '{key}' for material '{material.name}'{hint}")
+    lith = material.lithiation
+    host_keys = sorted(k for k in given if k in HOST_OVERRIDE_KEYS)
+    if host_keys and lith is None:
+        raise ValueError(
+            f"override(s) {host_keys} apply to Li hosts only; material '{material.name}' has no "
+            f"lithiation record (hosts: {', '.join(n for n in names() if _LIBRARY[n].is_host)})"
         )
+
+    # elasticity: constants; on a host they replace the theta curves
+    elastic = material.elastic
+    if "youngs_modulus_GPa" in given or "poisson_ratio" in given:
+        e = elastic.youngs_modulus_MPa
+        nu = elastic.poisson_ratio
+        if "youngs_modulus_GPa" in given:
+            e = _number("youngs_modulus_GPa", given["youngs_modulus_GPa"], 0.0, low_open=True)
+            e *= MPA_PER_GPA
+        if "poisson_ratio" in given:
+            nu = _number("poisson_ratio", given["poisson_ratio"], -0.99, 0.4999)
+        changed = ", ".join(f"{k} = {given[k]!r}" for k in ("youngs_modulus_GPa", "poisson_ratio")
+                            if k in given)
+        elastic = replace(elastic, youngs_modulus_MPa=e, poisson_ratio=nu,
+                          source=f"{elastic.source} [overridden in the case file: {changed}]")
+        if lith is not None:
+            if "youngs_modulus_GPa" in given:
+                lith = replace(lith, youngs_modulus_MPa=None)
+            if "poisson_ratio" in given:
+                lith = replace(lith, poisson_ratio=None)
+
+    # creep
     creep = material.creep
-    if overrides.get("creep") == "none":
+    if given.get("creep") is not None and given["creep"] != "none":
+        raise ValueError(f"override 'creep' accepts only 'none', got {given['creep']!r}")
+    if given.get("creep") == "none":
         creep = None
     creep_keys = {
-        "creep_prefactor_per_s": ("prefactor_per_s", 1.0),
-        "creep_activation_energy_kJ_per_mol": ("activation_energy_J_per_mol", 1.0e3),
-        "creep_reference_stress_MPa": ("reference_stress_MPa", 1.0),
-        "creep_stress_exponent": ("stress_exponent", 1.0),
+        "creep_prefactor_per_s": ("prefactor_per_s", 1.0, 0.0, True),
+        "creep_activation_energy_kJ_per_mol": ("activation_energy_J_per_mol", 1.0e3, 0.0, False),
+        "creep_reference_stress_MPa": ("reference_stress_MPa", 1.0, 0.0, True),
+        "creep_stress_exponent": ("stress_exponent", 1.0, 1.0, False),
     }
-    given = {k: v for k, v in overrides.items() if k in creep_keys}
-    if given:
+    creep_given = {k: v for k, v in given.items() if k in creep_keys}
+    if creep_given:
         if creep is None:
             raise ValueError(
                 f"material '{material.name}' has no creep law to override "
-                f"(keys {sorted(given)}); it creeps only if the library entry does"
+                f"(keys {sorted(creep_given)}); it creeps only if the library entry does"
             )
-        changes = {creep_keys[k][0]: v * creep_keys[k][1] for k, v in given.items()}
-        creep = replace(creep, **changes, source=creep.source + " [overridden in the case file]")
-    return replace(material, elastic=elastic, creep=creep)
+        changes: dict[str, Any] = {}
+        for key, value in creep_given.items():
+            field_name, scale, low, low_open = creep_keys[key]
+            changes[field_name] = _number(key, value, low, low_open=low_open) * scale
+        if "creep_reference_stress_MPa" in creep_given:
+            changes["reference_stress_vs_theta"] = None
+        tags = ", ".join(f"{k} = {v!r}" for k, v in creep_given.items())
+        creep = replace(creep, **changes,
+                        source=f"{creep.source} [overridden in the case file: {tags}]")
+
+    # Li hosts
+    initial_theta = material.initial_theta
+    if lith is not None:
+        if "initial_theta" in given:
+            initial_theta = _number("initial_theta", given["initial_theta"], 0.0, 1.0)
+        if "diffusivity_cm2_per_s" in given:
+            d = _number("diffusivity_cm2_per_s", given["diffusivity_cm2_per_s"], 0.0,
+                        low_open=True)
+            d_source = _tag(lith.diffusivity_mm2_per_s.source, "diffusivity_cm2_per_s", d)
+            lith = replace(lith, diffusivity_mm2_per_s=Curve.constant(d * MM2_PER_CM2, d_source))
+        if "diffusion_activation_energy_kJ_per_mol" in given:
+            q = _number("diffusion_activation_energy_kJ_per_mol",
+                        given["diffusion_activation_energy_kJ_per_mol"], 0.0)
+            lith = replace(lith, diffusion_activation_energy_J_per_mol=q * 1.0e3,
+                           source=_tag(lith.source, "diffusion_activation_energy_kJ_per_mol", q))
+        if "chemical_potential" in given:
+            mode = given["chemical_potential"]
+            if mode not in _CHEMICAL_POTENTIALS:
+                raise ValueError(
+                    f"override 'chemical_potential' must be one of {list(_CHEMICAL_POTENTIALS)}, "
+                    f"got {mode!r}"
+                )
+            lith = replace(lith, chemical_potential=mode,
+                           source=_tag(lith.source, "chemical_potential", mode))
+        if "volume_ratio_full" in given:
+            j = _number("volume_ratio_full", given["volume_ratio_full"], 0.0, low_open=True)
+            lith = replace(lith, volume_ratio=Curve(
+                (0.0, 1.0), (1.0, j), _tag(lith.volume_ratio.source, "volume_ratio_full", j)))
+    return replace(material, elastic=elastic, creep=creep, lithiation=lith,
+                   initial_theta=initial_theta)

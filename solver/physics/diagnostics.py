@@ -64,7 +64,6 @@ class Diagnostics:
     def _setup_transport(self, model, x, weight, dS) -> None:
         """Interface potential, interface theta range and mean theta of the host layers."""
         mesh, stack = model.W.mesh, model.stack
-        sigma_h = ufl.tr(model.cauchy) / 3.0
         theta = model.theta
         tag = stack.facet_regions[model.insertion_interface]
         facets = stack.facet_tags.find(tag)
@@ -74,7 +73,7 @@ class Diagnostics:
         potential = 0
         for host, law in model.hosts.items():
             ind = model.host_indicator[host]
-            e = law.potential_V(theta, sigma_h)
+            e = law.potential_V(theta, model.driving_stress[host])
             potential += ind("+") * e("+") + ind("-") * e("-")
         wgt = weight("+") if isinstance(weight, ufl.core.expr.Expr) else weight
         self._potential = fem.form(potential * wgt * dS(tag))

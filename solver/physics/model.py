@@ -61,6 +61,7 @@ class Model:
     theta: ufl.core.expr.Expr | None = None
     stress_potential: ufl.core.expr.Expr | None = None
     host_indicator: dict[str, fem.Function] = field(default_factory=dict)
+    driving_stress: dict[str, ufl.core.expr.Expr] = field(default_factory=dict)  # MPa, per host
     # pieces the geometry needs to add its boundary terms
     u: ufl.core.expr.Expr | None = None
     v: ufl.core.expr.Expr | None = None
@@ -128,11 +129,17 @@ def _host_dofs_marker(V: fem.FunctionSpace, cells: np.ndarray) -> np.ndarray:
 
 def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[str, Material],
                 mode: str, degree: int, temperature_K: float, growth: Growth | None = None,
-                stress_coupling: bool = True, hosts: tuple[str, ...] | None = None) -> Model:
+                stress_coupling: bool = True, hosts: tuple[str, ...] | None = None,
+                axial_swelling: frozenset[str] = frozenset()) -> Model:
     """Spaces, fields and residual forms for the regions ``materials`` (name -> entry).
 
     ``hosts`` names the regions that carry Li transport (default: every region whose material
-    has a ``lithiation`` record).
+    has a ``lithiation`` record). Hosts swell isotropically, Fg = J_g^(1/3) I (DESIGN
+    section 3), except those in ``axial_swelling``, which grow along the stack axis,
+    Fg = I + (J_g - 1) n (x) n, like plated Li. That is the limit of a dense host in a die that
+    flows plastically at a stress small against the stack's: its lateral growth, blocked by the
+    die wall, is pushed into the axial direction. Its stress potential is then
+    Omega sigma_nn / (R T), the work of growth along n.
     """
     growth = growth or Growth()
     if hosts is None:
@@ -205,7 +212,11 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     n_ax = ufl.unit_vector(kinematics.AXIAL, 3)
     Fg = I + plating * (lam_g - 1.0) * ufl.outer(n_ax, n_ax) + swelling_ind * (J_c ** (1 / 3) - 1.0) * I
     for n in hosts:
-        Fg = Fg + ind[n] * (laws[n].relative_volume_ratio(theta) ** (1 / 3) - 1.0) * I
+        ratio = laws[n].relative_volume_ratio(theta)
+        if n in axial_swelling:  # the host grows along the stack axis only (see below)
+            Fg = Fg + ind[n] * (ratio - 1.0) * ufl.outer(n_ax, n_ax)
+        else:
+            Fg = Fg + ind[n] * (ratio ** (1 / 3) - 1.0) * I
 
     F = kinematics.deformation_gradient(u, mode, x)
     eps_v = kinematics.symmetric_tensor(q, mode)
@@ -222,6 +233,7 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     residual = [R_mech, R_creep]
 
     inflow: dict[str, fem.Constant] = {}
+    driving_stress: dict = {}
     transport_bcs: list[fem.DirichletBC] = []
     pin_form = None
     if hosts:
@@ -229,8 +241,10 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
         mass_total = potential_total = 0
         for n in hosts:
             inflow[n] = fem.Constant(mesh, 0.0)
+            driving = sigma[kinematics.AXIAL, kinematics.AXIAL] if n in axial_swelling else sigma_h
+            driving_stress[n] = driving
             mass, potential = transport.transport_residuals(
-                laws[n], theta, split_old[THETA_SUB], s, tests[THETA_SUB], tests[S_SUB], sigma_h,
+                laws[n], theta, split_old[THETA_SUB], s, tests[THETA_SUB], tests[S_SUB], driving,
                 dt, weight, dx_host(cell_regions[n]), [])
             mass_total += mass
             potential_total += potential
@@ -254,7 +268,7 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
         cauchy=sigma, creep_strain=creep.equivalent_strain(eps_v),
         predictor=CreepPredictor(W, mode, Me, fields, T, dt),
         plating_stretch=lam_g, volume_ratio=J_c, hosts=laws, inflow=inflow,
-        theta=theta, stress_potential=s, host_indicator=ind,
+        theta=theta, stress_potential=s, host_indicator=ind, driving_stress=driving_stress,
         u=u, v=v, first_piola=P_, weight=weight, x=x, tests=tuple(tests),
     )
 
