@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     plot = sub.add_parser("plot", help="stack pressure vs capacity of run directories")
     plot.add_argument("runs", type=Path, nargs="+")
     plot.add_argument("--out", type=Path, required=True, help="PNG file to write")
+    plot.add_argument("--x", default=None, help="series.csv column for the x axis "
+                      "(default: capacity, or time when no charge passes)")
+    plot.add_argument("--y", default=None, help="comma-separated series.csv columns, one panel "
+                      "each (default: stack_pressure_MPa)")
     mats = sub.add_parser("materials", help="list the library or show one entry")
     mats.add_argument("name", nargs="?")
     return p
@@ -98,13 +102,25 @@ def _check(args) -> int:
 
 
 def _plot(args) -> int:
-    from solver.io.plots import pressure_plot
+    from solver.io.plots import pressure_plot, series_plot
+    from solver.io.series import COLUMNS
 
     missing = [str(r) for r in args.runs if not (r / "series.csv").is_file()]
     if missing:
         print(f"ssb: error: no series.csv in {', '.join(missing)}", file=sys.stderr)
         return 2
-    out = pressure_plot({r.name: r for r in args.runs}, args.out)
+    runs = {r.name: r for r in args.runs}
+    if args.x is None and args.y is None:
+        out = pressure_plot(runs, args.out)
+    else:
+        x = args.x or "capacity_mAh_cm2"
+        ys = (args.y or "stack_pressure_MPa").split(",")
+        bad = [c for c in (x, *ys) if c not in COLUMNS]
+        if bad:
+            print(f"ssb: error: --x/--y: unknown column(s) {', '.join(bad)}; "
+                  f"columns: {', '.join(COLUMNS)}", file=sys.stderr)
+            return 2
+        out = series_plot(runs, args.out, x, ys)
     print(f"wrote {out.resolve()}")
     return 0
 

@@ -34,3 +34,34 @@ def pressure_plot(runs: dict[str, Path], out: Path, measured: list[tuple[str, fl
     fig.savefig(out, dpi=150)
     plt.close(fig)
     return out
+
+
+LABELS = {
+    "normalized_capacity": "normalized capacity (-)",
+    "capacity_mAh_cm2": "capacity (mAh/cm$^2$)",
+    "time_h": "time (h)",
+    "stack_pressure_MPa": "stack pressure (MPa)",
+    "anode_thickness_change_um": "anode thickness change ($\\mu$m)",
+    "stack_displacement_um": "plunger displacement ($\\mu$m)",
+    "voltage_V": "voltage (V)",
+    "mean_theta": "mean state of lithiation (-)",
+    "max_hydrostatic_stress_MPa": "max hydrostatic stress (MPa)",
+}
+
+
+def series_plot(runs: dict[str, Path], out: Path, x: str, ys: list[str]) -> Path:
+    """One panel per column in ``ys`` against column ``x``, a line per run."""
+    series = {label: read_series(Path(d) / "series.csv") for label, d in runs.items()}
+    fig, axes = plt.subplots(len(ys), 1, figsize=(6.0, 2.6 * len(ys)), sharex=True,
+                             constrained_layout=True, squeeze=False)
+    for ax, y in zip(axes[:, 0], ys, strict=True):
+        for label, s in series.items():
+            if x in s and y in s:
+                ax.plot(*_xy(s, x, y), label=label)
+        ax.set_ylabel(LABELS.get(y, y))
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend()
+    axes[-1, 0].set_xlabel(LABELS.get(x, x))
+    fig.savefig(out, dpi=150)
+    plt.close(fig)
+    return out

@@ -46,30 +46,54 @@ MPA_MM3_PER_J = 1.0e3
 """1 J = 1 N m = 1e3 N mm = 1e3 MPa mm^3: Omega [mm^3/mol] sigma [MPa] / 1e3 is in J/mol."""
 
 
-def piecewise_linear(curve: Curve, theta):
-    """The curve as a UFL expression of theta: linear between points, constant outside."""
+SMOOTHING = 1.0e-3
+"""Width in theta over which the kinks of tabulated curves are rounded (interior points).
+
+Phase data give piecewise-linear curves whose slope jumps at every phase boundary; Omega and
+the thermodynamic factor are such slopes, so unrounded they jump too, and Newton cycles when
+a node sits on a kink. Each interior kink is replaced by the hyperbola
+ramp(d) = (d + sqrt(d^2 + w^2)) / 2, which differs from max(d, 0) by at most w / 2 = 5e-4 in
+theta, at the kink only. Outside the table the end segments are extended: theta leaves
+[0, 1] only by small overshoots (the stepper ends a step when an interface empties or fills),
+and a clamp there would be a kink that every node of a fresh (theta = 0) or full (theta = 1)
+host sits on.
+"""
+
+
+def _ramp(d):
+    return 0.5 * (d + ufl.sqrt(d * d + SMOOTHING**2))
+
+
+def _ramp_slope(d):
+    return 0.5 * (1.0 + d / ufl.sqrt(d * d + SMOOTHING**2))
+
+
+def _segments(curve: Curve):
     xs, ys = curve.theta, curve.values
-    if len(xs) == 1:
-        return ufl.as_ufl(float(ys[0]))
-    t = ufl.min_value(ufl.max_value(theta, xs[0]), xs[-1])
     slopes = [(ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
+    return xs, ys, slopes
+
+
+def piecewise_linear(curve: Curve, theta):
+    """The curve as a UFL expression of theta: linear between points (kinks rounded over
+    ``SMOOTHING``), the end segments extended outside the table."""
+    xs, ys, slopes = _segments(curve)
+    if not slopes:
+        return ufl.as_ufl(float(ys[0]))
+    t = theta
     expr = ys[0] + slopes[0] * (t - xs[0])
     for i in range(1, len(slopes)):
-        expr += (slopes[i] - slopes[i - 1]) * ufl.max_value(t - xs[i], 0.0)
+        expr += (slopes[i] - slopes[i - 1]) * _ramp(t - xs[i])
     return expr
 
 
 def piecewise_slope(curve: Curve, theta):
-    """d(curve)/dtheta as a UFL expression: the segment slope, zero outside the table."""
-    xs, ys = curve.theta, curve.values
-    if len(xs) == 1:
+    """d(curve)/dtheta, consistent with :func:`piecewise_linear`."""
+    xs, ys, slopes = _segments(curve)
+    if not slopes:
         return ufl.as_ufl(0.0)
-    expr = ufl.as_ufl(0.0)
-    for i in range(len(xs) - 1):
-        slope = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])
-        inside = ufl.And(ufl.ge(theta, xs[i]), ufl.lt(theta, xs[i + 1]))
-        expr = ufl.conditional(inside, slope, expr)
-    return expr
+    return slopes[0] + sum((slopes[i] - slopes[i - 1]) * _ramp_slope(theta - xs[i])
+                           for i in range(1, len(slopes)))
 
 
 class HostLaw:
