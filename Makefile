@@ -6,7 +6,7 @@ SSB := $(VENV)/bin/ssb
 MPIRUN := $(VENV)/bin/mpirun
 OUT ?= runs
 
-.PHONY: venv demo test test-mpi validate calibrate clean
+.PHONY: venv demo test test-mpi validate validate-alloys alloys convergence calibrate clean
 
 venv: $(VENV)/.installed
 
@@ -31,6 +31,18 @@ test: venv
 # Simulated against measured for the shipped cases (a few minutes), printed as a table.
 validate: venv
 	$(PY) scripts/validate_seeds.py --out $(OUT)/validation
+
+# Li17Sn4 / Li13In3 stripping to depletion at 0 and 45 MPa against seed 001 (~30 min).
+validate-alloys: venv
+	$(PY) scripts/validate_alloys.py --out $(OUT)/validation_alloys
+
+# Sn foil and Si film lithiation, fixed gap and constant pressure, with plots (~5 min).
+alloys: venv
+	$(PY) scripts/alloy_lithiation.py --out $(OUT)/alloys
+
+# Observed orders of convergence of the coupled solver (a few minutes).
+convergence: venv
+	$(PY) scripts/convergence.py --out $(OUT)/convergence.md
 
 clean:
 	rm -rf $(OUT) .pytest_cache
