@@ -75,7 +75,6 @@ class PlungerNewtonSolver:
         # Mechanics rows are forces (N); transport rows are volumes of theta change (mm^3), whose
         # scale is passed in (e.g. the host volume over sqrt(its dofs): theta to rtol).
         self.scales = {"mechanics": force_scale_N, "transport": transport_scale}
-        self.force_scale_N = force_scale_N
         self.U = 0.0
         self._R = [fem.form(f) for f in model.residual]
         self._J = [fem.form(f) for f in model.jacobian]

@@ -245,7 +245,7 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
             driving_stress[n] = driving
             mass, potential = transport.transport_residuals(
                 laws[n], theta, split_old[THETA_SUB], s, tests[THETA_SUB], tests[S_SUB], driving,
-                dt, weight, dx_host(cell_regions[n]), [])
+                dt, weight, dx_host(cell_regions[n]))
             mass_total += mass
             potential_total += potential
         residual += [mass_total, potential_total]

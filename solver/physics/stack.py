@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import dolfinx
 import numpy as np
 import ufl
 from dolfinx import fem

@@ -182,16 +182,11 @@ def inward_flux_per_cmax(current_A_per_mm2, c_max: float):
     return current_A_per_mm2 / (FARADAY_C_PER_MOL * c_max)
 
 
-def transport_residuals(law: HostLaw, theta, theta_old, s, w, z, sigma_h, dt, weight, dx,
-                        inflow: list[tuple]):
-    """(mass, stress-potential) residual forms on the host cells ``dx``.
-
-    ``inflow`` lists (j_over_cmax, ds) pairs: an inward flux (mm/s, a UFL Constant) on a facet
-    measure. Both rows are integrated with the volume ``weight`` (2 pi r in axisymmetric mode).
-    """
+def transport_residuals(law: HostLaw, theta, theta_old, s, w, z, sigma_h, dt, weight, dx):
+    """(mass, stress-potential) residual forms on the host cells ``dx``, integrated with the
+    volume ``weight`` (2 pi r in axisymmetric mode). The inflow term is added by the geometry
+    (:meth:`solver.physics.model.Model.add_inflow`)."""
     J = law.flux_per_cmax(theta, s)
     mass = ((theta - theta_old) * w - dt * ufl.dot(J, ufl.grad(w))) * weight * dx
-    for flux, ds in inflow:
-        mass -= dt * flux * w * weight * ds
     potential = (s - law.stress_potential(theta, sigma_h)) * z * weight * dx
     return mass, potential
