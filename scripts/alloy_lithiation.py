@@ -10,14 +10,11 @@ plots stack pressure, anode thickness change and voltage against normalized capa
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from solver.io.plots import series_plot  # noqa: E402
-from solver.io.series import read_series  # noqa: E402
+from runner import ROOT, run_case
+
+from solver.io.plots import series_plot
 
 CASES = ("sn_foil_lithiation", "si_film_lithiation")
 FIXTURES = {
@@ -27,12 +24,7 @@ FIXTURES = {
 
 
 def run(case: str, out: Path, sets: list[str]) -> dict:
-    cmd = [sys.executable, "-m", "solver.cli", "run", str(ROOT / "cases" / f"{case}.toml"),
-           "--out", str(out), "--set", "output.field_formats=[]"]
-    for s in sets:
-        cmd += ["--set", s]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return read_series(out / "series.csv")
+    return run_case(f"{case}.toml", out, "output.field_formats=[]", *sets)
 
 
 def main() -> None:

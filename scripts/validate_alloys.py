@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from solver import materials  # noqa: E402
-from solver.io.series import read_series  # noqa: E402
+from runner import ROOT, run_case
+
+from solver import materials
 
 AREA_CM2 = math.pi * 0.6**2  # 12 mm die (001:L152)
 CURRENT_MA_CM2 = 0.2 / AREA_CM2  # 200 uA (001:L67)
@@ -46,13 +43,7 @@ def sand_diffusivity(q_mAh_cm2: float, c0F: float) -> float:
 
 
 def run(out: Path, sets: list[str]) -> dict:
-    cmd = [sys.executable, "-m", "solver.cli", "run",
-           str(ROOT / "cases" / "lisn_stripping_diffusion_limited.toml"), "--out", str(out),
-           "--set", "output.field_formats=[]"]
-    for s in sets:
-        cmd += ["--set", s]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return read_series(out / "series.csv")
+    return run_case("lisn_stripping_diffusion_limited.toml", out, "output.field_formats=[]", *sets)
 
 
 def main() -> None:

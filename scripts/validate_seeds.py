@@ -9,25 +9,14 @@ Takes a few minutes on one core. The fixed-gap frame stiffness in the cases is f
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from solver.io.series import read_series  # noqa: E402
+from runner import ROOT
+from runner import run_case as run
 
 # loading mg/cm^2 -> cathode thickness (um) and capacity (mAh/cm^2), as in the fixed-gap case:
 # 3.13 g/cm^3 composite, 66 wt% NCM811 at 200 mAh/g (004:L383; 003 SI Table 3)
 LOADINGS = {6.4: (20.45, 0.8448), 25.5: (81.5, 3.366), 51.0: (163.0, 6.732)}
-
-
-def run(case: str, out: Path, *sets: str) -> dict:
-    cmd = [sys.executable, "-m", "solver.cli", "run", str(ROOT / "cases" / case), "--out", str(out)]
-    for s in sets:
-        cmd += ["--set", s]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return read_series(out / "series.csv")
 
 
 def at_time(s: dict, t_s: float) -> float:

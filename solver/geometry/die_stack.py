@@ -159,28 +159,10 @@ def build_die_stack(
     tdim = 3 if mode == "3d" else 2
     builder = _build_3d if mode == "3d" else _build_axisymmetric  # plane strain: same section
 
-    with contextlib.ExitStack() as stack:
-        error: BaseException | None = None
-        if comm.rank == 0:
-            try:
-                stack.enter_context(_gmsh_session(gmsh_verbosity))
-                builder(layers, z_levels, radius_mm, radial_mesh_size_mm)
-                gmsh.model.mesh.generate(tdim)
-            except Exception as exc:  # reported on every rank below
-                error = exc
-        message = comm.bcast(None if error is None else f"{type(error).__name__}: {error}", 0)
-        if message is not None:
-            raise RuntimeError(f"gmsh failed to mesh the die stack: {message}") from error
-
-        partitioner = dolfinx.mesh.create_cell_partitioner(dolfinx.mesh.GhostMode.shared_facet, 2)
-        data = dolfinx.io.gmsh.model_to_mesh(
-            gmsh.model if comm.rank == 0 else None,
-            comm,
-            0,
-            gdim=tdim,
-            partitioner=partitioner,
-        )
-
+    data = mesh_on_root(
+        comm, lambda: builder(layers, z_levels, radius_mm, radial_mesh_size_mm), tdim,
+        gmsh_verbosity, "the die stack",
+    )
     if data.cell_tags is None or data.facet_tags is None:
         raise RuntimeError("model_to_mesh returned no cell or facet tags")
     # model_to_mesh broadcasts the physical groups, so every rank builds the same maps.
@@ -205,6 +187,33 @@ def build_die_stack(
         layer_bounds_mm=layer_bounds,
     )
 
+
+
+def mesh_on_root(comm, build, tdim: int, gmsh_verbosity: int, what: str, geometry_order: int = 1):
+    """Build and mesh a gmsh model on rank 0 (``build()`` adds the geometry and groups), then
+    distribute it with facet-sharing ghosts; returns dolfinx.io.gmsh's MeshData.
+
+    A gmsh failure on rank 0 is broadcast and raised as RuntimeError on every rank, so no rank
+    waits in model_to_mesh for a mesh that never comes.
+    """
+    with contextlib.ExitStack() as stack:
+        error: BaseException | None = None
+        if comm.rank == 0:
+            try:
+                stack.enter_context(_gmsh_session(gmsh_verbosity))
+                build()
+                gmsh.model.mesh.generate(tdim)
+                if geometry_order == 2:
+                    gmsh.model.mesh.setOrder(2)
+            except Exception as exc:  # reported on every rank below
+                error = exc
+        message = comm.bcast(None if error is None else f"{type(error).__name__}: {error}", 0)
+        if message is not None:
+            raise RuntimeError(f"gmsh failed to mesh {what}: {message}") from error
+        partitioner = dolfinx.mesh.create_cell_partitioner(dolfinx.mesh.GhostMode.shared_facet, 2)
+        return dolfinx.io.gmsh.model_to_mesh(
+            gmsh.model if comm.rank == 0 else None, comm, 0, gdim=tdim, partitioner=partitioner,
+        )
 
 def _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity) -> list[LayerSpec]:
     """Check the arguments of :func:`build_die_stack` and return the layers as a list."""

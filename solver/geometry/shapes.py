@@ -29,7 +29,6 @@ distributed; facet tags are present on every rank (owned and ghost facets).
 
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass
 
@@ -39,12 +38,11 @@ except ImportError:  # conda/cluster installs provide DOLFINx without this modul
     pass
 
 import dolfinx
-import dolfinx.io.gmsh
 import dolfinx.mesh
 import gmsh
 import numpy as np
 
-from solver.geometry.die_stack import AXIS, _check_positive, _divisions, _gmsh_session
+from solver.geometry.die_stack import AXIS, _check_positive, _divisions, mesh_on_root
 
 __all__ = ["BodyMesh", "build_rectangle", "build_sphere"]
 
@@ -151,29 +149,10 @@ def build_sphere(
     else:
         facet_names = [SURFACE, SYMMETRY_X, SYMMETRY_Y, SYMMETRY_Z]
 
-    with contextlib.ExitStack() as stack:
-        error: BaseException | None = None
-        if comm.rank == 0:
-            try:
-                stack.enter_context(_gmsh_session(gmsh_verbosity))
-                builder(radius, center_size, surface_size)
-                gmsh.model.mesh.generate(tdim)
-                if geometry_order == 2:
-                    gmsh.model.mesh.setOrder(2)
-            except Exception as exc:  # reported on every rank below
-                error = exc
-        message = comm.bcast(None if error is None else f"{type(error).__name__}: {error}", 0)
-        if message is not None:
-            raise RuntimeError(f"gmsh failed to mesh the sphere: {message}") from error
-
-        partitioner = dolfinx.mesh.create_cell_partitioner(dolfinx.mesh.GhostMode.shared_facet, 2)
-        data = dolfinx.io.gmsh.model_to_mesh(
-            gmsh.model if comm.rank == 0 else None,
-            comm,
-            0,
-            gdim=tdim,
-            partitioner=partitioner,
-        )
+    data = mesh_on_root(
+        comm, lambda: builder(radius, center_size, surface_size), tdim, gmsh_verbosity,
+        "the sphere", geometry_order,
+    )
 
     if data.cell_tags is None or data.facet_tags is None:
         raise RuntimeError("model_to_mesh returned no cell or facet tags")
