@@ -29,6 +29,7 @@ from solver.io.series import SeriesWriter
 from solver.numerics.newton import PlungerNewtonSolver
 from solver.numerics.stepper import StepFailure, Stepper, StepperState
 from solver.physics.diagnostics import Diagnostics
+from solver.physics.model import THETA_SUB
 from solver.physics.stack import build_stack_model
 from solver.units import S_PER_H, UM_PER_MM
 
@@ -177,7 +178,7 @@ class Run:
         if not case.host_regions:
             return 1.0
         volume = sum(case.layer(h).thickness_mm for h in case.host_regions) * case.face_area_mm2
-        n = self.model.W.sub(2).collapse()[0].dofmap.index_map.size_global
+        n = self.model.W.sub(THETA_SUB).collapse()[0].dofmap.index_map.size_global
         return volume / n**0.5
 
     def execute(self) -> dict:

@@ -82,7 +82,8 @@ def test_host_layer_in_plane_stress_is_the_film_stress(run):
     model = run.model
     law = model.hosts["anode"]
     omega = law.lith.host_molar_volume_mm3_per_mol / law.lith.li_per_host_max * 0.01
-    xc, s = _stress_centroids(model, [model.cauchy[0, 0], model.cauchy[1, 1]])
+    xc, sigma = _stress_centroids(model)
+    s = np.column_stack([sigma[:, 0, 0], sigma[:, 1, 1]])
     in_host = xc[:, 1] > 0.1
     depth = np.clip(0.1 + L_MM - xc[in_host, 1], 0.0, L_MM)
     flux = I_MA_CM2 * 1e-5 / FARADAY_C_PER_MOL

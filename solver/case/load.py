@@ -81,6 +81,7 @@ class Numerics:
     dt_cut: float
     easy_newton_iterations: int
     max_creep_strain_increment: float
+    creep_error_tolerance: float
     max_theta_increment: float
     newton_rtol: float
     newton_max_iterations: int

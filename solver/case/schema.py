@@ -198,6 +198,8 @@ CASE = Table(
                 "dt_cut": Leaf(NUMBER, 0.5, (between(0.01, 0.9),)),
                 "easy_newton_iterations": Leaf((int,), 5, (positive,)),
                 "max_creep_strain_increment": Leaf(NUMBER, 1.0e-2, (positive, finite)),
+                "creep_error_tolerance": Leaf(NUMBER, 1.0e-4, (positive, finite), "local error "
+                                              "of a step in the stress, over the peak stress"),
                 "max_theta_increment": Leaf(NUMBER, 0.05, (positive, finite)),
                 "newton_rtol": Leaf(NUMBER, 1.0e-9, (positive,)),
                 "newton_max_iterations": Leaf((int,), 25, (positive,)),

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from dolfinx import fem, io
 
+from solver.physics.model import THETA_SUB
+
 
 class FieldWriter:
     def __init__(self, directory: Path, model, diagnostics, formats: tuple[str, ...]):
@@ -25,7 +27,7 @@ class FieldWriter:
         self.u_p1 = fem.Function(fem.functionspace(mesh, ("Lagrange", 1, (gdim,))), name="displacement_mm")
         self.point_fields = {"displacement_mm": self.u_p1}
         if model.has_transport:
-            self._theta_sub = model.w.sub(2)
+            self._theta_sub = model.w.sub(THETA_SUB)
             self.theta = fem.Function(self._theta_sub.collapse().function_space, name="theta")
             self.point_fields["theta"] = self.theta
         self._xdmf = {}

@@ -133,15 +133,17 @@ class PlungerNewtonSolver:
     def solve(self, load: PlungerLoad | None = None) -> NewtonResult:
         """Solve for (w, U) at the model's current constants; w and U are updated in place.
 
-        After every update the creep unknowns are re-solved locally at the new displacement
-        (global-local scheme). A backtracking line search halves the step while the residual is not finite or does not
-        decrease (the creep law is stiff: far from the solution a full step can overshoot).
+        Every residual is assembled after the material points are re-evaluated at the current
+        fields (their return maps run from the committed state), so the Jacobian is the
+        consistent tangent. A backtracking line search halves the step while the residual is
+        not finite or does not decrease (the creep law is stiff: far from the solution a full
+        step can overshoot).
         """
         w = self.model.w
         phi = self.model.phi if self.has_plunger else None
-        local_update = self.model.predictor.predict
+        local_update = self.model.points.evaluate
         free_plunger = self.has_plunger and math.isfinite(load.stiffness_N_per_mm)
-        local_update(w, self.model.w_old)
+        local_update()
         norms, r_U = self._residual(load, free_plunger)
         norm = max(norms.values())
         if not self._finite(norms):
@@ -183,7 +185,7 @@ class PlungerNewtonSolver:
             for _ in range(8):
                 w.x.array[:] = w_prev + alpha * step
                 self.U = U_prev + alpha * dU
-                local_update(w, self.model.w_old)
+                local_update()
                 trial, r_U = self._residual(load, free_plunger)
                 if self._finite(trial) and self._merit(trial, tolerance) < merit:
                     decreased = True
@@ -194,7 +196,7 @@ class PlungerNewtonSolver:
                 # it is at the round-off floor of the assembly; keep the last good iterate
                 w.x.array[:] = w_prev
                 self.U = U_prev
-                local_update(w, self.model.w_old)
+                local_update()
                 return NewtonResult(True, it, norm, "converged to round-off")
             norms = trial
             norm = max(norms.values())

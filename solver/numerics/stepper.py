@@ -2,8 +2,14 @@
 
 Cut and retry: a step whose Newton solve fails, whose viscous strain changes by more than
 ``max_creep_strain_increment`` or whose state of lithiation changes by more than
-``max_theta_increment`` anywhere, is undone (state restored) and retried with ``dt * dt_cut``; below ``dt_min_s`` the run stops with :class:`StepFailure`. Steps that converge
-in at most ``easy_newton_iterations`` grow dt by ``dt_growth`` up to ``dt_max_s``. Every
+``max_theta_increment`` anywhere, is undone (state restored) and retried with ``dt * dt_cut``;
+below ``dt_min_s`` the run stops with :class:`StepFailure`.
+
+Error control of the viscous flow: the local error of backward Euler, estimated from the change
+of the viscous strain rate across the step (:meth:`MaterialPoints.rate_error`), is held below
+``creep_error_tolerance``; a step above it is retried, and the next dt is
+dt * 0.9 sqrt(tol / error) (the error grows as dt^2), at most ``dt_growth`` times the last and
+not above ``dt_max_s``. Steps that need more than ``easy_newton_iterations`` do not grow. Every
 protocol step ends exactly at its end time (the last dt is clipped), or earlier at an event:
 its voltage cutoff, or a host emptied (theta = 0) or filled (theta = 1) at its interface,
 which is located to within ``EVENT_THETA_TOLERANCE`` by cutting the step. Internal variables are
@@ -31,6 +37,10 @@ from solver.physics.stack import StackModel
 from solver.units import MM2_PER_CM2, S_PER_H, plated_thickness_mm
 
 A_PER_MA = 1.0e-3
+ERROR_SAFETY = 0.9
+"""Fraction of the step size the error estimate allows that is taken."""
+MIN_ERROR_CUT = 0.2
+"""Smallest factor a step is cut by after an error-estimate rejection."""
 EVENT_THETA_TOLERANCE = 5.0e-3
 """A host counts as emptied at its interface when theta there is within this of 0 (or 1)."""
 
@@ -65,7 +75,6 @@ class Stepper:
         self.on_accept = on_accept
         self.state = StepperState(dt_s=case.numerics.dt_initial_s)
         self.comm = model.W.mesh.comm
-        self._creep_dofs = collapsed(model.W.sub(1))[1]
         self._theta_dofs = (collapsed(model.W.sub(THETA_SUB))[1]
                             if model.has_transport else np.empty(0, dtype=np.int32))
         self.timings = {"solve_s": 0.0}
@@ -101,7 +110,7 @@ class Stepper:
         self.solver.U = snap[1]
 
     def _commit(self) -> None:
-        self.model.w_old.x.array[:] = self.model.w.x.array
+        self.model.commit()
 
     def _increment(self, dofs: np.ndarray) -> float:
         d = self.model.w.x.array[dofs] - self.model.w_old.x.array[dofs]
@@ -162,8 +171,12 @@ class Stepper:
 
     # -- one protocol step ---------------------------------------------------------------------
 
-    def _try(self, dt: float, step: Step) -> tuple[bool, NewtonResult | None, str]:
-        """One trial step; returns (accepted, result, why rejected or the event it reached)."""
+    def _try(self, dt: float, step: Step) -> tuple[bool, NewtonResult | None, str, float]:
+        """One trial step: (accepted, result, why rejected or the event reached, factor).
+
+        ``factor`` multiplies dt for the retry of a rejected step, or bounds the growth of the
+        next dt after an accepted one (from the error estimate; inf where nothing creeps)."""
+        num = self.case.numerics
         snap = self._snapshot()
         capacity = self.state.capacity_mAh_cm2 + step.signed_current_mA_cm2 * dt / S_PER_H
         self.model.dt.value = dt
@@ -174,21 +187,27 @@ class Stepper:
         result = self._solve(self._load())
         if not result.converged:
             self._restore(snap)
-            return False, result, result.reason
-        num = self.case.numerics
-        for dofs, limit, what in ((self._creep_dofs, num.max_creep_strain_increment, "creep strain"),
-                                  (self._theta_dofs, num.max_theta_increment, "theta")):
-            increment = self._increment(dofs)
+            return False, result, result.reason, num.dt_cut
+        for increment, limit, what in (
+                (self.model.points.max_increment(), num.max_creep_strain_increment, "creep strain"),
+                (self._increment(self._theta_dofs), num.max_theta_increment, "theta")):
             if increment > limit:
                 self._restore(snap)
-                return False, result, f"{what} increment {increment:.2e} too large"
+                return False, result, f"{what} increment {increment:.2e} too large", num.dt_cut
+        error, tol = self.model.points.rate_error(), num.creep_error_tolerance
+        # backward Euler: the local error grows as dt^2
+        factor = ERROR_SAFETY * (tol / error) ** 0.5 if error > 0 else np.inf
+        if error > tol:
+            self._restore(snap)
+            return (False, result, f"creep error estimate {error:.2e} above {tol:g}",
+                    max(factor, MIN_ERROR_CUT))
         event, overshoot = self._event(step)
         if overshoot:
             self._restore(snap)
-            return False, result, f"overshot the event: {event}"
+            return False, result, f"overshot the event: {event}", num.dt_cut
         self._commit()
         self.state.capacity_mAh_cm2 = capacity
-        return True, result, event
+        return True, result, event, factor
 
     def run_step(self, step: Step) -> None:
         num, s = self.case.numerics, self.state
@@ -204,23 +223,26 @@ class Stepper:
             dt = min(s.dt_s, remaining)
             if remaining - dt < 1e-3 * dt:  # no sliver steps before the step end
                 dt = remaining
-            ok, result, why = self._try(dt, step)
-            event = why if ok else ""
+            ok, result, why, factor = self._try(dt, step)
             if not ok:
                 s.rejected_steps += 1
-                s.dt_s = dt * num.dt_cut
+                s.dt_s = dt * factor
                 if s.dt_s < num.dt_min_s:
                     raise StepFailure(
                         f"step {s.step_index} ({step.kind}) at t = {s.time_s:.6g} s: dt fell "
                         f"below numerics.dt_min_s = {num.dt_min_s} s ({why})"
                     )
                 continue
+            event = why
             s.time_s += dt
             s.step_time_s += dt
             s.accepted_steps += 1
             s.last_iterations = result.iterations
-            if result.iterations <= num.easy_newton_iterations and dt >= s.dt_s * 0.999:
-                s.dt_s = min(dt * num.dt_growth, num.dt_max_s)
+            growth = min(num.dt_growth, factor)
+            if result.iterations > num.easy_newton_iterations:
+                growth = min(growth, 1.0)
+            if dt >= s.dt_s * 0.999 or growth < 1.0:  # a clipped step does not set the pace
+                s.dt_s = min(dt * growth, num.dt_max_s)
             self.on_accept(s, f"{step.kind} ended: {event}" if event else "")
 
     def run(self) -> StepperState:

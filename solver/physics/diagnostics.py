@@ -10,9 +10,14 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from solver.physics import kinematics, mechanics
+from solver.physics import kinematics
 from solver.physics.model import THETA_SUB, collapsed
 from solver.physics.stack import StackModel
+
+
+CELL_FIELDS = ("von_mises_MPa", "axial_stress_MPa", "hydrostatic_stress_MPa", "creep_strain")
+"""Cell fields written for ParaView; ``creep_strain`` is the accumulated equivalent viscous
+strain p = int sqrt(2/3 Dv:Dv) dt."""
 
 
 class Diagnostics:
@@ -40,16 +45,8 @@ class Diagnostics:
             area = self.comm.allreduce(fem.assemble_scalar(fem.form(den)), op=MPI.SUM)
             self._face[name] = (fem.form(num), area)
         Q = fem.functionspace(mesh, ("DG", 0))
-        points = Q.element.interpolation_points
-        sigma = model.cauchy
-        self.fields = {
-            "von_mises_MPa": mechanics.von_mises(sigma),
-            "axial_stress_MPa": sigma[kinematics.AXIAL, kinematics.AXIAL],
-            "hydrostatic_stress_MPa": ufl.tr(sigma) / 3.0,
-            "creep_strain": model.creep_strain,
-        }
-        self._expr = {k: fem.Expression(e, points) for k, e in self.fields.items()}
-        self.cell_fields = {k: fem.Function(Q, name=k) for k in self.fields}
+        self.cell_fields = {k: fem.Function(Q, name=k) for k in CELL_FIELDS}
+        self._cell_dofs = Q.dofmap.list[model.points.cells, 0]
         region = fem.Function(Q, name="region")
         for name, tag in model.stack.cell_regions.items():
             region.x.array[model.stack.cell_tags.find(tag)] = tag
@@ -73,7 +70,7 @@ class Diagnostics:
         potential = 0
         for host, law in model.hosts.items():
             ind = model.host_indicator[host]
-            e = law.potential_V(theta, model.driving_stress[host])
+            e = law.potential_from_stress_potential_V(theta, model.stress_potential)
             potential += ind("+") * e("+") + ind("-") * e("-")
         wgt = weight("+") if isinstance(weight, ufl.core.expr.Expr) else weight
         self._potential = fem.form(potential * wgt * dS(tag))
@@ -107,8 +104,19 @@ class Diagnostics:
         return self.comm.allreduce(lo, op=MPI.MIN), self.comm.allreduce(hi, op=MPI.MAX)
 
     def update_cell_fields(self) -> None:
-        for k, expr in self._expr.items():
-            self.cell_fields[k].interpolate(expr)
+        """Cell means of the committed material-point state (Cauchy stress, viscous strain)."""
+        points = self.model.points
+        sigma = points.cell_means(points.sigma)
+        mean = np.trace(sigma, axis1=1, axis2=2) / 3.0
+        dev = sigma - mean[:, None, None] * np.eye(3)
+        values = {
+            "von_mises_MPa": np.sqrt(1.5 * np.sum(dev * dev, axis=(1, 2))),
+            "axial_stress_MPa": sigma[:, kinematics.AXIAL, kinematics.AXIAL],
+            "hydrostatic_stress_MPa": mean,
+            "creep_strain": points.cell_means(points.p),
+        }
+        for k, value in values.items():
+            self.cell_fields[k].x.array[self._cell_dofs] = value
 
     def maximum(self, name: str) -> float:
         local = self.cell_fields[name].x.array

@@ -1,8 +1,9 @@
 """The coupled chemo-mechanical model of a body made of named regions.
 
-Unknowns w = (u, eps_v[, theta, s]): displacement (vector Lagrange, degree k), viscous strain
-(DG0 tensor, one point per cell), and, when a region is a Li host, the state of lithiation
-theta and the stress potential s = Omega sigma_h / (R T) (both P1). theta and s live on the
+Unknowns w = (u[, theta, s]): displacement (vector Lagrange, degree k) and, when a region is a
+Li host, the state of lithiation theta and the stress potential s = Omega sigma_h / (R T)
+(both P1). The viscous state lives at the quadrature points
+(:mod:`solver.physics.material_points`), outside the global system. theta and s live on the
 whole mesh, but their equations are integrated over the host cells only; the dofs that touch
 no host cell are held at zero by Dirichlet conditions, so the host boundary (e.g. the
 anode/separator interface) is a natural, no-flux boundary unless a flux is applied on it.
@@ -22,10 +23,11 @@ import ufl
 from dolfinx import fem, la
 
 from solver.materials import Material
-from solver.physics import creep, kinematics, mechanics, transport
-from solver.physics.creep_predictor import CreepPredictor
+from solver.physics import kinematics, mechanics, transport
+from solver.physics.material_points import LawInputs, MaterialPoints
+from solver.units import GAS_CONSTANT_J_PER_MOL_K
 
-U_SUB, CREEP_SUB, THETA_SUB, S_SUB = 0, 1, 2, 3
+U_SUB, THETA_SUB, S_SUB = 0, 1, 2
 
 
 @dataclass
@@ -51,9 +53,8 @@ class Model:
     pin_form: ufl.Form | None  # mass on theta and s everywhere: room for the Dirichlet diagonal
     blocks: dict[str, np.ndarray]  # owned dofs of each physics block (for convergence tests)
     transport_bcs: list[fem.DirichletBC]
-    cauchy: ufl.core.expr.Expr
-    creep_strain: ufl.core.expr.Expr
-    predictor: CreepPredictor
+    cauchy: ufl.core.expr.Expr  # at the material points only (integrate with points.dx)
+    points: MaterialPoints
     plating_stretch: fem.Constant
     volume_ratio: fem.Constant
     hosts: dict[str, transport.HostLaw] = field(default_factory=dict)
@@ -81,6 +82,11 @@ class Model:
         else:
             term = self.dt * self.inflow[host] * w_theta * self.weight * measure
         self.residual[2] = self.residual[2] - term
+
+    def commit(self) -> None:
+        """Accept the current fields and material-point state as the end of a step."""
+        self.w_old.x.array[:] = self.w.x.array
+        self.points.commit()
 
     @property
     def has_transport(self) -> bool:
@@ -136,9 +142,8 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     ``hosts`` names the regions that carry Li transport (default: every region whose material
     has a ``lithiation`` record). Hosts swell isotropically, Fg = J_g^(1/3) I (DESIGN
     section 3), except those in ``axial_swelling``, which grow along the stack axis,
-    Fg = I + (J_g - 1) n (x) n, like plated Li. That is the limit of a dense host in a die that
-    flows plastically at a stress small against the stack's: its lateral growth, blocked by the
-    die wall, is pushed into the axial direction. Its stress potential is then
+    Fg = I + (J_g - 1) n (x) n, like plated Li: the limit of a dense host in a die that flows
+    at a stress small against the stack's. Its stress potential is then
     Omega sigma_nn / (R T), the work of growth along n.
     """
     growth = growth or Growth()
@@ -146,40 +151,102 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
         hosts = tuple(n for n, m in materials.items() if m.lithiation is not None)
     gdim = mesh.geometry.dim
     cell = mesh.basix_cell()
-    P = basix.ufl.element("Lagrange", cell, degree, shape=(gdim,))
-    Q = basix.ufl.element("DG", cell, 0, shape=(kinematics.symmetric_components(mode),))
-    parts = [P, Q]
+    parts = [basix.ufl.element("Lagrange", cell, degree, shape=(gdim,))]
     if hosts:
         parts += [basix.ufl.element("Lagrange", cell, 1)] * 2
     W = fem.functionspace(mesh, basix.ufl.mixed_element(parts))
     w, w_old = fem.Function(W, name="state"), fem.Function(W, name="state_old")
     split, split_old, tests = ufl.split(w), ufl.split(w_old), ufl.TestFunctions(W)
-    u, q = split[0], split[1]
-    v, tau = tests[0], tests[1]
+    u, v = split[U_SUB], tests[U_SUB]
     x = ufl.SpatialCoordinate(mesh)
     weight = kinematics.volume_weight(mode, x)
-    dx = ufl.Measure("dx", domain=mesh, metadata={"quadrature_degree": 2 * degree})
-    dx_point = ufl.Measure("dx", domain=mesh, metadata={"quadrature_degree": 1})
     dx_host = ufl.Measure("dx", domain=mesh, subdomain_data=cell_tags,
                           metadata={"quadrature_degree": max(2 * degree, 3)})
     dt = fem.Constant(mesh, 0.0)
+
+    theta = s = theta_var = None
+    laws: dict[str, transport.HostLaw] = {}
+    ind: dict[str, fem.Function] = {}
+    if hosts:
+        theta, s = split[THETA_SUB], split[S_SUB]
+        theta_var = ufl.variable(theta)
+        for name in hosts:
+            laws[name] = transport.HostLaw(materials[name].lithiation, temperature_K,
+                                           stress_coupling, materials[name].initial_theta)
+            ind[name] = _indicator(mesh, cell_tags, cell_regions[name])
+
+    inputs = _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta_var,
+                         temperature_K, growth, axial_swelling)
+    grad_u = kinematics.displacement_gradient(u, mode, x)
+    points = MaterialPoints(mesh, mode, degree, grad_u, inputs.law, dt, theta, theta_var)
+    P_ = points.first_piola(grad_u, theta)
+    F = kinematics.deformation_gradient(u, mode, x)
+    R_mech = mechanics.mechanics_residual(
+        P_, kinematics.displacement_gradient(v, mode, x), weight, points.dx)
+    sigma = mechanics.cauchy_stress(F, P_)
+    residual = [R_mech]
+
+    inflow: dict[str, fem.Constant] = {}
+    driving_stress: dict = {}
+    transport_bcs: list[fem.DirichletBC] = []
+    pin_form = None
+    if hosts:
+        sigma_h = ufl.tr(sigma) / 3.0
+        dx_points = ufl.Measure("dx", domain=mesh, subdomain_data=cell_tags,
+                                metadata=points.dx.metadata())
+        mass_total = potential_total = 0
+        for n in hosts:
+            inflow[n] = fem.Constant(mesh, 0.0)
+            driving = sigma[kinematics.AXIAL, kinematics.AXIAL] if n in axial_swelling else sigma_h
+            driving_stress[n] = driving
+            mass, potential = transport.transport_residuals(
+                laws[n], theta, split_old[THETA_SUB], s, tests[THETA_SUB], tests[S_SUB], driving,
+                dt, weight, dx_host(cell_regions[n]), dx_points(cell_regions[n]))
+            mass_total += mass
+            potential_total += potential
+        residual += [mass_total, potential_total]
+        host_cells = np.concatenate([cell_tags.find(cell_regions[n]) for n in hosts])
+        for sub in (THETA_SUB, S_SUB):
+            Vs, _ = collapsed(W.sub(sub))
+            free = _host_dofs_marker(Vs, host_cells)
+            transport_bcs.append(_pin(W.sub(sub), Vs, free))
+        trial = ufl.TrialFunction(W)
+        pin_form = (ufl.split(trial)[THETA_SUB] * tests[THETA_SUB]
+                    + ufl.split(trial)[S_SUB] * tests[S_SUB]) * ufl.dx(domain=mesh)
+
+    dw = ufl.TrialFunction(W)
+    jacobian = [ufl.derivative(f, w, dw) for f in residual]
+
+    return Model(
+        mode=mode, W=W, w=w, w_old=w_old, dt=dt, temperature_K=temperature_K,
+        residual=residual, jacobian=jacobian, pin_form=pin_form,
+        blocks=_blocks(W, bool(hosts)), transport_bcs=transport_bcs,
+        cauchy=sigma, points=points,
+        plating_stretch=inputs.plating_stretch, volume_ratio=inputs.volume_ratio, hosts=laws,
+        inflow=inflow, theta=theta, stress_potential=s, host_indicator=ind,
+        driving_stress=driving_stress,
+        u=u, v=v, first_piola=P_, weight=weight, x=x, tests=tuple(tests),
+    )
+
+
+@dataclass
+class _Inputs:
+    law: LawInputs
+    plating_stretch: fem.Constant
+    volume_ratio: fem.Constant
+
+
+def _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta, temperature_K,
+                growth: Growth, axial_swelling) -> _Inputs:
+    """Growth, moduli and creep parameters of every region as UFL expressions (of theta on
+    the hosts): what the material points read."""
+    hosts = tuple(laws)
 
     def const(getter, default=0.0):
         return _layer_constant(mesh, cell_tags, cell_regions,
                                {n: getter(m) if getter(m) is not None else default
                                 for n, m in materials.items()})
 
-    theta = s = None
-    laws: dict[str, transport.HostLaw] = {}
-    ind: dict[str, fem.Function] = {}
-    if hosts:
-        theta, s = split[THETA_SUB], split[S_SUB]
-        for name in hosts:
-            laws[name] = transport.HostLaw(materials[name].lithiation, temperature_K,
-                                           stress_coupling, materials[name].initial_theta)
-            ind[name] = _indicator(mesh, cell_tags, cell_regions[name])
-
-    # elastic moduli: constants per region, theta curves on hosts that have them
     def modulus(prop: str):
         curved = {n for n in hosts if laws[n].has_elastic_curves}
         base = _layer_constant(mesh, cell_tags, cell_regions, {
@@ -189,19 +256,18 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
             expr = expr + ind[n] * laws[n].elastic_modulus(prop, theta, materials[n].elastic)
         return expr
 
-    fields = {
-        "mu": modulus("shear_modulus_MPa"),
-        "lmbda": modulus("lame_lambda_MPa"),
-        "prefactor": const(lambda m: m.creep.prefactor_per_s if m.creep else 0.0),
-        "activation_energy": const(lambda m: m.creep.activation_energy_J_per_mol if m.creep else 0.0),
-        "reference_stress": const(lambda m: m.creep.reference_stress_MPa if m.creep else 1.0, 1.0),
-        "exponent": const(lambda m: m.creep.stress_exponent if m.creep else 1.0, 1.0),
-    }
+    gas = GAS_CONSTANT_J_PER_MOL_K * temperature_K
+    rate = const(lambda m: m.creep.prefactor_per_s
+                 * np.exp(-m.creep.activation_energy_J_per_mol / gas) if m.creep else 0.0)
+    reference_stress = const(lambda m: m.creep.reference_stress_MPa if m.creep else 1.0, 1.0)
     for n in hosts:  # creep softening with lithiation
         c = materials[n].creep
         if c is not None and c.reference_stress_vs_theta is not None:
             curve = transport.piecewise_linear(c.reference_stress_vs_theta, theta)
-            fields["reference_stress"] += ind[n] * (curve - c.reference_stress_MPa)
+            reference_stress = reference_stress + ind[n] * (curve - c.reference_stress_MPa)
+    exponent = const(lambda m: m.creep.stress_exponent if m.creep else 1.0, 1.0)
+    mu = modulus("shear_modulus_MPa")
+    bulk = modulus("lame_lambda_MPa") + 2.0 / 3.0 * mu
 
     plating = _layer_constant(mesh, cell_tags, cell_regions,
                               {n: float(n == growth.plating_region) for n in materials})
@@ -213,64 +279,13 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     Fg = I + plating * (lam_g - 1.0) * ufl.outer(n_ax, n_ax) + swelling_ind * (J_c ** (1 / 3) - 1.0) * I
     for n in hosts:
         ratio = laws[n].relative_volume_ratio(theta)
-        if n in axial_swelling:  # the host grows along the stack axis only (see below)
+        if n in axial_swelling:  # the host grows along the stack axis only
             Fg = Fg + ind[n] * (ratio - 1.0) * ufl.outer(n_ax, n_ax)
         else:
             Fg = Fg + ind[n] * (ratio ** (1 / 3) - 1.0) * I
-
-    F = kinematics.deformation_gradient(u, mode, x)
-    eps_v = kinematics.symmetric_tensor(q, mode)
-    P_ = mechanics.first_piola(F, Fg, eps_v, fields["mu"], fields["lmbda"])
-    Me = mechanics.mandel_stress(F, Fg, eps_v, fields["mu"], fields["lmbda"])
-    T = fem.Constant(mesh, temperature_K)
-    rate = creep.creep_rate(Me, fields["prefactor"], fields["activation_energy"],
-                            fields["reference_stress"], fields["exponent"], T)
-    e_ref = max(m.elastic.youngs_modulus_MPa for m in materials.values())
-    R_mech = mechanics.mechanics_residual(P_, kinematics.displacement_gradient(v, mode, x), weight, dx)
-    R_creep = creep.creep_residual(eps_v, kinematics.symmetric_tensor(split_old[1], mode), rate, dt,
-                                   kinematics.symmetric_tensor(tau, mode), e_ref, weight, dx_point)
-    sigma = mechanics.cauchy_stress(F, P_)
-    residual = [R_mech, R_creep]
-
-    inflow: dict[str, fem.Constant] = {}
-    driving_stress: dict = {}
-    transport_bcs: list[fem.DirichletBC] = []
-    pin_form = None
-    if hosts:
-        sigma_h = ufl.tr(sigma) / 3.0
-        mass_total = potential_total = 0
-        for n in hosts:
-            inflow[n] = fem.Constant(mesh, 0.0)
-            driving = sigma[kinematics.AXIAL, kinematics.AXIAL] if n in axial_swelling else sigma_h
-            driving_stress[n] = driving
-            mass, potential = transport.transport_residuals(
-                laws[n], theta, split_old[THETA_SUB], s, tests[THETA_SUB], tests[S_SUB], driving,
-                dt, weight, dx_host(cell_regions[n]))
-            mass_total += mass
-            potential_total += potential
-        residual += [mass_total, potential_total]
-        host_cells = np.concatenate([cell_tags.find(cell_regions[n]) for n in hosts])
-        for sub in (THETA_SUB, S_SUB):
-            Vs, _ = collapsed(W.sub(sub))
-            free = _host_dofs_marker(Vs, host_cells)
-            transport_bcs.append(_pin(W.sub(sub), Vs, free))
-        trial = ufl.TrialFunction(W)
-        pin_form = (ufl.split(trial)[THETA_SUB] * tests[THETA_SUB]
-                          + ufl.split(trial)[S_SUB] * tests[S_SUB]) * ufl.dx(domain=mesh)
-
-    dw = ufl.TrialFunction(W)
-    jacobian = [ufl.derivative(f, w, dw) for f in residual]
-
-    return Model(
-        mode=mode, W=W, w=w, w_old=w_old, dt=dt, temperature_K=temperature_K,
-        residual=residual, jacobian=jacobian, pin_form=pin_form,
-        blocks=_blocks(W, bool(hosts)), transport_bcs=transport_bcs,
-        cauchy=sigma, creep_strain=creep.equivalent_strain(eps_v),
-        predictor=CreepPredictor(W, mode, Me, fields, T, dt),
-        plating_stretch=lam_g, volume_ratio=J_c, hosts=laws, inflow=inflow,
-        theta=theta, stress_potential=s, host_indicator=ind, driving_stress=driving_stress,
-        u=u, v=v, first_piola=P_, weight=weight, x=x, tests=tuple(tests),
-    )
+    law = LawInputs(growth=Fg, shear_modulus=mu, bulk_modulus=bulk, creep_rate=rate,
+                    reference_stress=reference_stress, exponent=exponent)
+    return _Inputs(law, lam_g, J_c)
 
 
 def set_initial_theta(model: Model, cell_tags, cell_regions: dict[str, int]) -> None:
@@ -313,7 +328,7 @@ def _blocks(W: fem.FunctionSpace, with_transport: bool) -> dict[str, np.ndarray]
     """Owned dof indices (in W's local numbering) of the mechanics and transport blocks."""
     n_owned = W.dofmap.index_map.size_local * W.dofmap.index_map_bs
     out = {}
-    groups = {"mechanics": (U_SUB, CREEP_SUB)}
+    groups = {"mechanics": (U_SUB,)}
     if with_transport:
         groups["transport"] = (THETA_SUB, S_SUB)
     for name, subs in groups.items():

@@ -124,7 +124,7 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
     # R_U = int P : Grad(phi_u) dV; the other rows vanish because phi has no other part.
     R_U = mechanics.mechanics_residual(
         model.first_piola, kinematics.displacement_gradient(ufl.split(phi)[0], mode, x), weight,
-        ufl.Measure("dx", domain=mesh, metadata={"quadrature_degree": 2 * case.numerics.element_degree}),
+        model.points.dx,
     )
     v_all = ufl.TestFunction(W)
     model.phi = phi

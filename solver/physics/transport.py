@@ -171,10 +171,10 @@ class HostLaw:
             - self.kappa * mobility * ufl.grad(s)
         )
 
-    def potential_V(self, theta, sigma_h):
-        """E = U_ocv(theta) + Omega sigma_h / F versus Li/Li+ (V)."""
-        shift = self.partial_molar_volume(theta) * sigma_h / (MPA_MM3_PER_J * FARADAY_C_PER_MOL)
-        return piecewise_linear(self.lith.open_circuit_potential_V, theta) + shift
+    def potential_from_stress_potential_V(self, theta, s):
+        """E = U_ocv(theta) + s R T / F from the stress-potential field s = Omega sigma / (R T)
+        (V), the form that can be evaluated on facets."""
+        return piecewise_linear(self.lith.open_circuit_potential_V, theta) + s * self.RT / FARADAY_C_PER_MOL
 
 
 def inward_flux_per_cmax(current_A_per_mm2, c_max: float):
@@ -182,11 +182,13 @@ def inward_flux_per_cmax(current_A_per_mm2, c_max: float):
     return current_A_per_mm2 / (FARADAY_C_PER_MOL * c_max)
 
 
-def transport_residuals(law: HostLaw, theta, theta_old, s, w, z, sigma_h, dt, weight, dx):
-    """(mass, stress-potential) residual forms on the host cells ``dx``, integrated with the
-    volume ``weight`` (2 pi r in axisymmetric mode). The inflow term is added by the geometry
-    (:meth:`solver.physics.model.Model.add_inflow`)."""
+def transport_residuals(law: HostLaw, theta, theta_old, s, w, z, sigma_h, dt, weight, dx,
+                        dx_points):
+    """(mass, stress-potential) residual forms on the host cells, integrated with the volume
+    ``weight`` (2 pi r in axisymmetric mode): the mass rows with ``dx``, the stress potential
+    with ``dx_points``, the rule of the material points where sigma_h is known. The inflow term
+    is added by the geometry (:meth:`solver.physics.model.Model.add_inflow`)."""
     J = law.flux_per_cmax(theta, s)
     mass = ((theta - theta_old) * w - dt * ufl.dot(J, ufl.grad(w))) * weight * dx
-    potential = (s - law.stress_potential(theta, sigma_h)) * z * weight * dx
+    potential = (s - law.stress_potential(theta, sigma_h)) * z * weight * dx_points
     return mass, potential

@@ -1,0 +1,164 @@
+"""Finite-strain Hencky elasticity with isochoric viscous flow, at material points (NumPy).
+
+Kinematics (DESIGN section 3): F = Fe Fv Fg. The growth Fg (swelling, plating) acts on the
+reference; the viscous part Fv (det Fv = 1) acts on the grown configuration, whose metric
+Cv = Fv^T Fv is the internal variable, stored as Cv^-1 at each quadrature point. For isotropic
+growth Fg = J_g^(1/3) I this is the same as F = Fe Fg Fv; for the axial growth of plated Li the
+flow acts on the grown layer.
+
+Elastic law (Hencky, logarithmic strain; e.g. de Souza Neto, Peric & Owen, Computational
+Methods for Plasticity, Wiley 2008, section 14.2):
+
+    eps_e = (1/2) ln(b_e),  b_e = Fe Fe^T,  tau = K tr(eps_e) I + 2 mu dev(eps_e),
+
+tau the Kirchhoff stress per unit volume of the grown, stress-free configuration. Then
+sigma = tau / J_e with J_e = det F / J_g, and P = J sigma F^-T = J_g tau F^-T.
+
+Flow (exponential map, Weber & Anand 1990; Eterovic & Bathe 1990; de Souza Neto et al.
+section 14.4): with the trial b_e,tr = Fbar Cv_n^-1 Fbar^T, Fbar = F Fg^-1, backward Euler
+on Lv = dp (3/2) dev(tau) / q gives, for an isotropic law, the radial return in log strain
+
+    eps_e = eps_e,tr - dp (3/2) dev(tau) / q,   q = q_tr - 3 mu dp,   q = sqrt(3/2) |dev tau|,
+
+with dp from the flow law (:mod:`solver.physics.flow`), and Cv^-1 = Fbar^-1 exp(2 eps_e) Fbar^-T.
+The flow is deviatoric, so det Cv^-1 is kept exactly (to round-off): volume is conserved at any
+viscous strain, unlike an additive split of the Green-Lagrange strain.
+
+Consistent tangent: the derivative of ln(b) along a symmetric db is the Daleckii-Krein formula
+d ln(b) = Q [G o (Q^T db Q)] Q^T, b = Q diag(lambda) Q^T, with the first divided differences
+G_ij = (ln lambda_i - ln lambda_j) / (lambda_i - lambda_j) (G_ii = 1 / lambda_i), evaluated
+without loss of accuracy for equal eigenvalues. :meth:`PointUpdate.derivative` returns dP along
+any direction (dF, dFg, dmu, dK, dsigma_ref): the columns of dP/dF and the coupling to theta.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from solver.physics.flow import NortonFlow
+
+I3 = np.eye(3)
+TINY_STRAIN = 1.0e-14
+"""Below this equivalent trial strain the deviator is treated as zero (no flow direction)."""
+
+
+def _t(a):
+    return np.swapaxes(a, -1, -2)
+
+
+def log_divided_differences(lam: np.ndarray) -> np.ndarray:
+    """G_ij = (ln l_i - ln l_j) / (l_i - l_j), G_ii = 1 / l_i, for eigenvalues lam (N, 3).
+
+    Written as log1p(d) / (d l_j) with d = (l_i - l_j) / l_j, and its series near d = 0.
+    """
+    li, lj = lam[:, :, None], lam[:, None, :]
+    d = (li - lj) / lj
+    small = np.abs(d) < 1.0e-6
+    d_safe = np.where(small, 1.0, d)
+    ratio = np.where(small, 1.0 - d / 2.0 + d * d / 3.0, np.log1p(d_safe) / d_safe)
+    return ratio / lj
+
+
+@dataclass
+class PointUpdate:
+    """The state after one backward-Euler step at every point, and what its tangent needs."""
+
+    P: np.ndarray  # first Piola-Kirchhoff stress (N, 3, 3), MPa
+    tau: np.ndarray  # Kirchhoff stress (N, 3, 3), MPa
+    sigma: np.ndarray  # Cauchy stress (N, 3, 3), MPa
+    cv_inv: np.ndarray  # updated Cv^-1 (N, 3, 3)
+    dp: np.ndarray  # equivalent viscous strain increment (N,)
+    q: np.ndarray  # equivalent Mandel stress after the step (N,), MPa
+    # kept for derivative()
+    _F_inv_t: np.ndarray
+    _Fg_inv: np.ndarray
+    _Fbar: np.ndarray
+    _cv_n: np.ndarray
+    _Q: np.ndarray
+    _G: np.ndarray
+    _trace: np.ndarray
+    _dev: np.ndarray  # principal deviatoric trial strains (N, 3)
+    _ebar: np.ndarray
+    _rho: np.ndarray
+    _flow: object
+    _mu: np.ndarray
+    _K: np.ndarray
+    _Jg: np.ndarray
+
+    def derivative(self, dF, dFg=None, dmu=None, dK=None, dsref=None) -> np.ndarray:
+        """dP along the given directions; arrays carry a leading point axis and may carry one
+        direction axis after it: dF (N, m, 3, 3) -> dP (N, m, 3, 3)."""
+        many = dF.ndim == 4
+        ex = (lambda a: a[:, None]) if many else (lambda a: a)
+        zeros_s = np.zeros(dF.shape[:-2])
+        dFg = np.zeros_like(dF) if dFg is None else dFg
+        dmu = zeros_s if dmu is None else dmu
+        dK = zeros_s if dK is None else dK
+        dsref = zeros_s if dsref is None else dsref
+        Fg_inv, Fbar, cv, Q = ex(self._Fg_inv), ex(self._Fbar), ex(self._cv_n), ex(self._Q)
+        dFbar = dF @ Fg_inv - Fbar @ dFg @ Fg_inv
+        dbe = dFbar @ cv @ _t(Fbar)
+        dbe = dbe + _t(dbe)
+        de = 0.5 * ex(self._G) * (_t(Q) @ dbe @ Q)  # d eps_e,tr in the eigenbasis
+        dtr = np.trace(de, axis1=-2, axis2=-1)
+        ddev = de - dtr[..., None, None] / 3.0 * I3
+        dev, ebar, rho = ex(self._dev), ex(self._ebar), ex(self._rho)
+        mu, K = ex(self._mu), ex(self._K)
+        moving = ebar > TINY_STRAIN
+        safe = np.where(moving, ebar, 1.0)
+        debar = np.where(moving, (2.0 / 3.0) * np.einsum("...i,...ii->...", dev, ddev) / safe, 0.0)
+        dq_tr = 3.0 * dmu * ebar + 3.0 * mu * debar
+        r = self._flow
+        dq = ex(r.dq_dq_trial) * dq_tr + ex(r.dq_dmu) * dmu + ex(r.dq_dreference_stress) * dsref
+        q_tr = 3.0 * mu * safe
+        drho = np.where(moving, (dq - rho * dq_tr) / q_tr, 0.0)
+        dev_m = dev[..., :, None] * I3  # diag(dev) as a matrix
+        dtau_hat = ((dK * ex(self._trace) + K * dtr)[..., None, None] * I3
+                    + (2.0 * (dmu * rho + mu * drho))[..., None, None] * dev_m
+                    + (2.0 * mu * rho)[..., None, None] * ddev)
+        dtau = Q @ dtau_hat @ _t(Q)
+        Jg, tau, FinvT = ex(self._Jg), ex(self.tau), ex(self._F_inv_t)
+        dJg = Jg * np.einsum("...ij,...ji->...", Fg_inv, dFg)
+        dFinvT = -FinvT @ _t(dF) @ FinvT
+        return (dJg[..., None, None] * tau @ FinvT + Jg[..., None, None] * (dtau @ FinvT)
+                + Jg[..., None, None] * (tau @ dFinvT))
+
+
+def update(F: np.ndarray, Fg: np.ndarray, mu: np.ndarray, K: np.ndarray, flow: NortonFlow,
+           cv_inv_n: np.ndarray, dt: float) -> PointUpdate:
+    """One backward-Euler step of the Hencky / exponential-map law at N points.
+
+    F, Fg (N, 3, 3); mu, K (N,) in MPa; ``cv_inv_n`` the committed Cv^-1 (N, 3, 3); dt in s
+    (dt = 0: an elastic step, no flow).
+    """
+    Fg_inv = np.linalg.inv(Fg)
+    Fbar = F @ Fg_inv
+    be = Fbar @ cv_inv_n @ _t(Fbar)
+    lam, Q = np.linalg.eigh(0.5 * (be + _t(be)))
+    e = 0.5 * np.log(lam)
+    trace = e.sum(axis=1)
+    dev = e - trace[:, None] / 3.0
+    ebar = np.sqrt(2.0 / 3.0 * np.sum(dev * dev, axis=1))
+    q_trial = 3.0 * mu * ebar
+    result = flow.solve(q_trial, mu, dt)
+    moving = ebar > TINY_STRAIN
+    rho = np.where(moving, result.q / np.where(moving, q_trial, 1.0), 1.0)
+    e_new = trace[:, None] / 3.0 + rho[:, None] * dev
+    tau_pr = K[:, None] * trace[:, None] + 2.0 * mu[:, None] * rho[:, None] * dev
+    tau = (Q * tau_pr[:, None, :]) @ _t(Q)
+    be_new = (Q * np.exp(2.0 * e_new)[:, None, :]) @ _t(Q)
+    Fbar_inv = np.linalg.inv(Fbar)
+    cv_inv = Fbar_inv @ be_new @ _t(Fbar_inv)
+    Jg = np.linalg.det(Fg)
+    F_inv_t = _t(np.linalg.inv(F))
+    J_e = np.linalg.det(F) / Jg
+    P = Jg[:, None, None] * tau @ F_inv_t
+    dp = np.where(moving, (q_trial - result.q) / (3.0 * mu), 0.0)
+    return PointUpdate(
+        P=P, tau=tau, sigma=tau / J_e[:, None, None], cv_inv=0.5 * (cv_inv + _t(cv_inv)), dp=dp,
+        q=result.q, _F_inv_t=F_inv_t, _Fg_inv=Fg_inv, _Fbar=Fbar, _cv_n=cv_inv_n, _Q=Q,
+        _G=log_divided_differences(lam), _trace=trace, _dev=dev, _ebar=ebar, _rho=rho,
+        _flow=result, _mu=mu, _K=K, _Jg=Jg,
+    )
