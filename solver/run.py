@@ -84,6 +84,7 @@ class _Recorder:
         if self.reference_thickness is None and thickness is not None:
             self.reference_thickness = thickness
         sigma_h_range = diag.host_extremes("hydrostatic_stress_MPa")
+        wall_force, wall_gap = diag.wall_state()
         full = case.host_capacity_mAh_cm2 or case.cathode_capacity_mAh_cm2
         q_norm = state.capacity_mAh_cm2 / full if full else None
         transport = {}
@@ -113,6 +114,8 @@ class _Recorder:
             "min_hydrostatic_stress_MPa": sigma_h_range[0],
             **transport,
             "max_creep_strain": diag.maximum("creep_strain"),
+            "wall_force_N": wall_force,
+            "max_wall_gap_um": wall_gap * UM_PER_MM,
             "newton_iterations": state.last_iterations,
             "dt_s": float(self.run.model.dt.value),
             "event": event,
@@ -149,7 +152,8 @@ class Run:
 
     def setup(self) -> None:
         case, t0 = self.case, time.perf_counter()
-        layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm) for lay in case.layers]
+        layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm, lay.radius_mm)
+                  for lay in case.layers]
         self.stack = build_die_stack(
             self.comm, layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm
         )

@@ -37,6 +37,11 @@ class Layer:
     thickness_mm: float
     mesh_size_mm: float
     material: materials.Material
+    radius_mm: float  # the bore's unless the layer is narrower
+
+
+FACE_CONDITIONS = ("frictionless", "sticking")
+"""Conditions of a layer face on the rigid plunger or base: it slides freely, or it sticks."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,7 @@ class Case:
     die_radius_mm: float
     radial_mesh_size_mm: float
     layers: tuple[Layer, ...]
+    interfaces: dict[str, str]  # face or interface name -> tied | sticking | frictionless
     die_wall: DieWall
     fixture: Fixture
     plating_region: str | None
@@ -267,7 +273,7 @@ def _material(region_key: str, region: dict[str, Any]) -> materials.Material:
         raise CaseError(f"{region_key}.overrides", str(err)) from None
 
 
-def _layers(doc: dict[str, Any]) -> tuple[Layer, ...]:
+def _layers(doc: dict[str, Any], radius: float) -> tuple[Layer, ...]:
     geo = doc["geometry"]
     stack = geo["stack"]
     if not stack or not all(isinstance(n, str) for n in stack):
@@ -287,8 +293,42 @@ def _layers(doc: dict[str, Any]) -> tuple[Layer, ...]:
         spec = geo["layers"][name]
         thickness = spec["thickness_um"] / UM_PER_MM
         size = spec.get("mesh_size_um", spec["thickness_um"] / 4.0) / UM_PER_MM
-        layers.append(Layer(name, thickness, min(size, thickness / 2.0), _material(f"regions.{name}", doc["regions"][name])))
+        layer_radius = spec.get("diameter_mm", 2.0 * radius) / 2.0
+        if layer_radius > radius * (1.0 + 1e-12):
+            raise CaseError(f"geometry.layers.{name}.diameter_mm",
+                            f"got {2 * layer_radius!r}; must not exceed geometry.die_diameter_mm = {2 * radius!r}")
+        if layer_radius < radius and geo["mode"] == "3d":
+            raise CaseError(f"geometry.layers.{name}.diameter_mm",
+                            "a layer narrower than the bore needs geometry.mode 'axisymmetric' or 'plane_strain'")
+        layers.append(Layer(name, thickness, min(size, thickness / 2.0),
+                            _material(f"regions.{name}", doc["regions"][name]), min(layer_radius, radius)))
     return tuple(layers)
+
+
+def _interfaces(doc: dict[str, Any], layers: tuple[Layer, ...]) -> dict[str, str]:
+    """Face and interface conditions by name, with the defaults filled in.
+
+    The plunger and base faces (``plunger_<top>``, ``base_<bottom>``) are frictionless or
+    sticking on the rigid plates; layers share their mesh nodes, so between two layers
+    (``<upper>_<lower>``) only ``tied`` is available.
+    """
+    names = [layer.name for layer in layers]
+    faces = {f"plunger_{names[-1]}": "frictionless", f"base_{names[0]}": "frictionless"}
+    pairs = {f"{up}_{low}": "tied" for low, up in zip(names, names[1:], strict=False)}
+    given = doc.get("interfaces", {})
+    for key, value in given.items():
+        if key in faces:
+            if value not in FACE_CONDITIONS:
+                raise CaseError(f"interfaces.{key}", f"got {value!r}; a face on the rigid "
+                                f"plunger or base is one of {FACE_CONDITIONS}")
+        elif key in pairs:
+            if value != "tied":
+                raise CaseError(f"interfaces.{key}", f"got {value!r}; two meshed layers share "
+                                "their nodes: only 'tied' is available between layers")
+        else:
+            raise CaseError(f"interfaces.{key}", "no such face or interface"
+                            + _suggest(key, [*faces, *pairs]))
+    return {**faces, **pairs, **given}
 
 
 def _fixture(doc: dict[str, Any]) -> Fixture:
@@ -361,7 +401,7 @@ def _protocol(doc: dict[str, Any], cathode_capacity: float | None) -> tuple[Step
 def _freeze(doc: dict[str, Any]) -> Case:
     geo = doc["geometry"]
     radius = geo["die_diameter_mm"] / 2.0
-    layers = _layers(doc)
+    layers = _layers(doc, radius)
     names = [layer.name for layer in layers]
     ec = doc["electrochemistry"]
     for k in ("plating_region", "cathode_region"):
@@ -402,6 +442,7 @@ def _freeze(doc: dict[str, Any]) -> Case:
         die_radius_mm=radius,
         radial_mesh_size_mm=radial,
         layers=layers,
+        interfaces=_interfaces(doc, layers),
         die_wall=_die_wall(doc, radius),
         fixture=_fixture(doc),
         plating_region=plating,

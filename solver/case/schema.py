@@ -87,6 +87,8 @@ LAYER = Table(
     {
         "thickness_um": Leaf(NUMBER, REQUIRED, (positive, finite), "layer thickness, um"),
         "mesh_size_um": Leaf(NUMBER, None, (positive, finite), "axial element size, um"),
+        "diameter_mm": Leaf(NUMBER, None, (positive, finite),
+                            "layer diameter when narrower than the bore, mm (default: the bore)"),
     }
 )
 
@@ -153,6 +155,8 @@ CASE = Table(
             }
         ),
         "regions": MapOf(REGION),
+        "interfaces": MapOf(Leaf((str,), None, (one_of("tied", "sticking", "frictionless"),)),
+                            "plunger_<top layer>, base_<bottom layer>, <upper>_<lower>"),
         "die": Table(
             {
                 "wall": Leaf((str,), "rigid", (one_of("rigid", "elastic"),)),
@@ -198,8 +202,8 @@ CASE = Table(
                 "dt_cut": Leaf(NUMBER, 0.5, (between(0.01, 0.9),)),
                 "easy_newton_iterations": Leaf((int,), 5, (positive,)),
                 "max_creep_strain_increment": Leaf(NUMBER, 1.0e-2, (positive, finite)),
-                "creep_error_tolerance": Leaf(NUMBER, 1.0e-4, (positive, finite), "local error "
-                                              "of a step in the stress, over the peak stress"),
+                "creep_error_tolerance": Leaf(NUMBER, 0.05, (positive, finite), "error "
+                                              "of a step over its viscous flow; accumulates to <= tol/2 of the viscous strain"),
                 "max_theta_increment": Leaf(NUMBER, 0.05, (positive, finite)),
                 "newton_rtol": Leaf(NUMBER, 1.0e-9, (positive,)),
                 "newton_max_iterations": Leaf((int,), 25, (positive,)),

@@ -68,12 +68,15 @@ class LayerSpec:
         name: Layer name, e.g. ``"cathode"``; also the name of its cell group.
         thickness_mm: Layer thickness along z (mm).
         mesh_size_mm: Target axial element size inside the layer (mm).
+        radius_mm: Radius of the layer when narrower than the bore (mm); None: the bore.
+            Axisymmetric and plane-strain modes only.
 
     """
 
     name: str
     thickness_mm: float
     mesh_size_mm: float
+    radius_mm: float | None = None
 
 
 @dataclass
@@ -237,6 +240,13 @@ def _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity) -> l
             raise ValueError(f"layers[{i}].name must be a non-empty str, got {layer.name!r}")
         _check_positive(f"layers[{i}].thickness_mm", layer.thickness_mm)
         _check_positive(f"layers[{i}].mesh_size_mm", layer.mesh_size_mm)
+        if layer.radius_mm is not None:
+            _check_positive(f"layers[{i}].radius_mm", layer.radius_mm)
+            if layer.radius_mm > radius_mm:
+                raise ValueError(f"layers[{i}].radius_mm must not exceed radius_mm = "
+                                 f"{radius_mm!r}, got {layer.radius_mm!r}")
+            if layer.radius_mm < radius_mm and mode == "3d":
+                raise ValueError(f"layers[{i}].radius_mm < radius_mm needs a 2-D mode, got {mode!r}")
     names = [layer.name for layer in layers]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -327,39 +337,72 @@ def _add_interface_groups(dim: int, layers: Sequence[LayerSpec], entities: Seque
 def _build_axisymmetric(
     layers: Sequence[LayerSpec], z_levels: Sequence[float], radius: float, radial_size: float
 ) -> None:
-    """Build the (r, z) rectangles with shared lines and structured triangle meshes."""
+    """Build the (r, z) section as blocks with shared lines and structured triangle meshes.
+
+    The radial breakpoints are the layer radii: layer i covers the columns up to its own
+    radius r_i. A block (layer, column) is a transfinite rectangle; neighbouring blocks share
+    their lines, so the mesh is conforming across columns and layers. The outer side of each
+    layer (at r_i) is its part of ``die_wall``; where a layer is wider than its neighbour,
+    the uncovered part of its face is a free surface (untagged).
+    """
     geo = gmsh.model.geo
-    axis_points = [geo.addPoint(0.0, z, 0.0) for z in z_levels]
-    wall_points = [geo.addPoint(radius, z, 0.0) for z in z_levels]
-    horizontals = [geo.addLine(a, w) for a, w in zip(axis_points, wall_points)]
-    axis_lines, wall_lines, surfaces = [], [], []
+    radii = [radius if layer.radius_mm is None else float(layer.radius_mm) for layer in layers]
+    breaks = sorted({0.0, *radii})
+    n_cols = len(breaks) - 1
+
+    def covers(i: int, c: int) -> bool:  # layer i spans column c
+        return 0 <= i < len(layers) and radii[i] >= breaks[c + 1] - 1e-12
+
+    points: dict[tuple[int, int], int] = {}
+
+    def point(k: int, c: int) -> int:
+        if (k, c) not in points:
+            points[(k, c)] = geo.addPoint(breaks[c], z_levels[k], 0.0)
+        return points[(k, c)]
+
+    horizontals = {(k, c): geo.addLine(point(k, c), point(k, c + 1))
+                   for k in range(len(z_levels)) for c in range(n_cols)
+                   if covers(k - 1, c) or covers(k, c)}
+    verticals = {(i, c): geo.addLine(point(i, c), point(i + 1, c))
+                 for i in range(len(layers)) for c in range(n_cols + 1)
+                 if c == 0 or breaks[c] <= radii[i] + 1e-12}
+    blocks: dict[int, list[int]] = {i: [] for i in range(len(layers))}
     for i in range(len(layers)):
-        axis_lines.append(geo.addLine(axis_points[i], axis_points[i + 1]))
-        wall_lines.append(geo.addLine(wall_points[i], wall_points[i + 1]))
-        loop = geo.addCurveLoop(
-            [horizontals[i], wall_lines[i], -horizontals[i + 1], -axis_lines[i]]
-        )
-        surfaces.append(geo.addPlaneSurface([loop]))
+        for c in range(n_cols):
+            if covers(i, c):
+                loop = geo.addCurveLoop([horizontals[(i, c)], verticals[(i, c + 1)],
+                                         -horizontals[(i + 1, c)], -verticals[(i, c)]])
+                blocks[i].append((c, geo.addPlaneSurface([loop])))
     geo.synchronize()
 
-    n_radial = _divisions(radius, radial_size, 1)
-    for line in horizontals:
+    for (_, c), line in horizontals.items():
+        n_radial = _divisions(breaks[c + 1] - breaks[c], radial_size, 1)
         gmsh.model.mesh.setTransfiniteCurve(line, n_radial + 1)
-    for i, layer in enumerate(layers):
-        n_axial = _divisions(layer.thickness_mm, layer.mesh_size_mm, 2)
-        gmsh.model.mesh.setTransfiniteCurve(axis_lines[i], n_axial + 1)
-        gmsh.model.mesh.setTransfiniteCurve(wall_lines[i], n_axial + 1)
-        corners = [axis_points[i], wall_points[i], wall_points[i + 1], axis_points[i + 1]]
-        gmsh.model.mesh.setTransfiniteSurface(surfaces[i], "Alternate", corners)
+    for (i, _), line in verticals.items():
+        n_axial = _divisions(layers[i].thickness_mm, layers[i].mesh_size_mm, 2)
+        gmsh.model.mesh.setTransfiniteCurve(line, n_axial + 1)
+    for i, surfaces in blocks.items():
+        for c, surface in surfaces:
+            corners = [point(i, c), point(i, c + 1), point(i + 1, c + 1), point(i + 1, c)]
+            gmsh.model.mesh.setTransfiniteSurface(surface, "Alternate", corners)
 
+    last = len(layers)
+    outer = [breaks.index(r) for r in radii]
     facets = {
-        BASE_FACE: [horizontals[0]],
-        PLUNGER_FACE: [horizontals[-1]],
-        DIE_WALL: wall_lines,
-        AXIS: axis_lines,
+        BASE_FACE: [horizontals[(0, c)] for c in range(n_cols) if covers(0, c)],
+        PLUNGER_FACE: [horizontals[(last, c)] for c in range(n_cols) if covers(last - 1, c)],
+        DIE_WALL: [verticals[(i, outer[i])] for i in range(len(layers))],
+        AXIS: [verticals[(i, 0)] for i in range(len(layers))],
     }
-    _add_groups(2, layers, surfaces, facets)
-    _add_interface_groups(2, layers, horizontals[1:-1])
+    dim = 2
+    for i, layer in enumerate(layers):
+        gmsh.model.addPhysicalGroup(dim, [s for _, s in blocks[i]], tag=i + 1, name=layer.name)
+    for name, entities in facets.items():
+        gmsh.model.addPhysicalGroup(dim - 1, entities, tag=_BOUNDARY_TAGS[name], name=name)
+    for k in range(1, len(layers)):
+        shared = [horizontals[(k, c)] for c in range(n_cols) if covers(k - 1, c) and covers(k, c)]
+        name = interface_name(layers[k].name, layers[k - 1].name)
+        gmsh.model.addPhysicalGroup(dim - 1, shared, tag=_INTERFACE_TAG_OFFSET + k, name=name)
 
 
 def _build_3d(

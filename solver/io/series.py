@@ -26,6 +26,8 @@ COLUMNS = (
     "max_hydrostatic_stress_MPa",
     "min_hydrostatic_stress_MPa",
     "max_creep_strain",
+    "wall_force_N",
+    "max_wall_gap_um",
     "newton_iterations",
     "dt_s",
     "event",

@@ -29,7 +29,9 @@ from solver.physics.model import Model
 _ids = itertools.count()
 
 ROUNDOFF_MERIT = 1.0e3
-"""A residual within this many tolerances that no Newton step can lower counts as converged."""
+"""A residual within this many tolerances that a Newton step cannot lower by more than the
+factor STAGNATION counts as converged: it sits at the round-off floor of the assembly."""
+STAGNATION = 0.5
 
 LINEAR_SOLVERS = {
     "mumps": {"ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"},
@@ -60,6 +62,7 @@ class NewtonResult:
     iterations: int
     residual_norm: float
     reason: str
+    history: tuple[dict, ...] = ()  # the block residual norms, one entry per iterate
 
 
 class PlungerNewtonSolver:
@@ -150,7 +153,8 @@ class PlungerNewtonSolver:
             return NewtonResult(False, 0, norm, "residual is not finite")
         tolerance = {k: self.rtol * max(v, self.scales[k]) for k, v in norms.items()}
         if all(v <= 1e-3 * self.rtol * self.scales[k] for k, v in norms.items()):
-            return NewtonResult(True, 0, norm, "converged at the initial guess")
+            return NewtonResult(True, 0, norm, "converged at the initial guess", (norms,))
+        history = [norms]
         for it in range(1, self.max_iterations + 1):
             self.A.zeroEntries()
             bcs = self.model.increment_bcs
@@ -181,30 +185,38 @@ class PlungerNewtonSolver:
             w_prev, U_prev = w.x.array.copy(), self.U
             alpha = 1.0
             merit = self._merit(norms, tolerance)
+            near_floor = merit <= ROUNDOFF_MERIT
             decreased = False
-            for _ in range(8):
+            for _ in range(1 if near_floor else 8):
                 w.x.array[:] = w_prev + alpha * step
                 self.U = U_prev + alpha * dU
                 local_update()
                 trial, r_U = self._residual(load, free_plunger)
-                if self._finite(trial) and self._merit(trial, tolerance) < merit:
+                trial_merit = self._merit(trial, tolerance) if self._finite(trial) else math.inf
+                if trial_merit < merit:
                     decreased = True
                     break
                 alpha *= 0.5
-            if not decreased and merit <= ROUNDOFF_MERIT:
-                # no direction lowers a residual already within a few hundred tolerances:
-                # it is at the round-off floor of the assembly; keep the last good iterate
-                w.x.array[:] = w_prev
-                self.U = U_prev
-                local_update()
-                return NewtonResult(True, it, norm, "converged to round-off")
+            if near_floor and (not decreased or trial_merit > STAGNATION * merit):
+                # a full Newton step that does not shrink a residual already within a few
+                # hundred tolerances is at the round-off floor of the assembly (quadratic
+                # convergence would shrink it by orders): keep the better iterate
+                if not decreased:
+                    w.x.array[:] = w_prev
+                    self.U = U_prev
+                    local_update()
+                else:
+                    history.append(trial)
+                return NewtonResult(True, it, norm, "converged to round-off", tuple(history))
             norms = trial
+            history.append(norms)
             norm = max(norms.values())
             if not self._finite(norms):
                 return NewtonResult(False, it, norm, "residual is not finite")
             if all(norms[k] <= tolerance[k] for k in norms):
-                return NewtonResult(True, it, norm, "converged")
-        return NewtonResult(False, self.max_iterations, norm, "maximum Newton iterations reached")
+                return NewtonResult(True, it, norm, "converged", tuple(history))
+        return NewtonResult(False, self.max_iterations, norm, "maximum Newton iterations reached",
+                            tuple(history))
 
     @staticmethod
     def _merit(norms: dict, tolerance: dict) -> float:

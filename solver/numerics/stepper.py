@@ -8,8 +8,11 @@ below ``dt_min_s`` the run stops with :class:`StepFailure`.
 Error control of the viscous flow: the local error of backward Euler, estimated from the change
 of the viscous strain rate across the step (:meth:`MaterialPoints.rate_error`), is held below
 ``creep_error_tolerance``; a step above it is retried, and the next dt is
-dt * 0.9 sqrt(tol / error) (the error grows as dt^2), at most ``dt_growth`` times the last and
-not above ``dt_max_s``. Steps that need more than ``easy_newton_iterations`` do not grow. Every
+dt * 0.9 tol / error (the estimate, relative to the step's flow, grows as dt), at most
+``dt_growth`` times the last and
+not above ``dt_max_s``. A transient faster than ``dt_min_s`` is not resolved: a step of
+dt_min_s is accepted whatever its error estimate (backward Euler is L-stable, so it relaxes
+to the right state). Steps that need more than ``easy_newton_iterations`` do not grow. Every
 protocol step ends exactly at its end time (the last dt is clipped), or earlier at an event:
 its voltage cutoff, or a host emptied (theta = 0) or filled (theta = 1) at its interface,
 which is located to within ``EVENT_THETA_TOLERANCE`` by cutting the step. Internal variables are
@@ -45,6 +48,13 @@ EVENT_THETA_TOLERANCE = 5.0e-3
 """A host counts as emptied at its interface when theta there is within this of 0 (or 1)."""
 
 
+def _quantized(factor: float) -> float:
+    """The largest power of 2^(1/4) not above ``factor``: step sizes from a discrete set, so
+    that round-off differences of the error estimate (e.g. between 1 and 2 ranks) give the
+    same steps."""
+    return 2.0 ** (np.floor(4.0 * np.log2(factor)) / 4.0)
+
+
 class StepFailure(RuntimeError):
     """The time step fell below dt_min_s without a converged, acceptable step."""
 
@@ -78,6 +88,8 @@ class Stepper:
         self._theta_dofs = (collapsed(model.W.sub(THETA_SUB))[1]
                             if model.has_transport else np.empty(0, dtype=np.int32))
         self.timings = {"solve_s": 0.0}
+        self._velocity = None  # (dw/dt, dU/dt) of the last accepted step: the predictor
+        self._committed = None  # (w, U) of the last accepted state
         self.interface = None  # set by the run: callable -> (min theta, max theta, voltage)
 
     # -- loads from the protocol ---------------------------------------------------------------
@@ -109,8 +121,23 @@ class Stepper:
         self.model.w.x.array[:] = snap[0]
         self.solver.U = snap[1]
 
-    def _commit(self) -> None:
+    def _commit(self, dt: float = 0.0) -> None:
+        """Accept the trial state; remember its rate of change for the next predictor."""
+        if dt > 0.0 and self._committed is not None:
+            w_old, U_old = self._committed
+            self._velocity = ((self.model.w.x.array - w_old) / dt, (self.solver.U - U_old) / dt)
+        else:
+            self._velocity = None  # a load jump: the last rate says nothing of the next step
         self.model.commit()
+        self._committed = self._snapshot()
+
+    def _predict(self, dt: float) -> None:
+        """Start Newton from the state extrapolated along the last step's rate (steady creep
+        and charge then start inside Newton's quadratic range)."""
+        if self._velocity is not None:
+            dw, dU = self._velocity
+            self.model.w.x.array[:] += dt * dw
+            self.solver.U += dt * dU
 
     def _increment(self, dofs: np.ndarray) -> float:
         d = self.model.w.x.array[dofs] - self.model.w_old.x.array[dofs]
@@ -184,6 +211,7 @@ class Stepper:
             self._set_electrochemistry(capacity, step.signed_current_mA_cm2)
         except ValueError as err:
             raise StepFailure(str(err)) from None
+        self._predict(dt)
         result = self._solve(self._load())
         if not result.converged:
             self._restore(snap)
@@ -195,9 +223,9 @@ class Stepper:
                 self._restore(snap)
                 return False, result, f"{what} increment {increment:.2e} too large", num.dt_cut
         error, tol = self.model.points.rate_error(), num.creep_error_tolerance
-        # backward Euler: the local error grows as dt^2
-        factor = ERROR_SAFETY * (tol / error) ** 0.5 if error > 0 else np.inf
-        if error > tol:
+        # the estimate is relative to the step's flow: it grows as dt
+        factor = _quantized(ERROR_SAFETY * tol / error) if error > 0 else np.inf
+        if error > tol and dt > num.dt_min_s * (1.0 + 1e-9):
             self._restore(snap)
             return (False, result, f"creep error estimate {error:.2e} above {tol:g}",
                     max(factor, MIN_ERROR_CUT))
@@ -205,7 +233,7 @@ class Stepper:
         if overshoot:
             self._restore(snap)
             return False, result, f"overshot the event: {event}", num.dt_cut
-        self._commit()
+        self._commit(dt)
         self.state.capacity_mAh_cm2 = capacity
         return True, result, event, factor
 
@@ -216,6 +244,7 @@ class Stepper:
             self.on_accept(s, f"{step.kind}: fixture set to {step.pressure_MPa} MPa")
         s.step_time_s = 0.0
         s.current_mA_cm2 = step.signed_current_mA_cm2
+        self._velocity = None  # a new protocol step changes the loads
         end = step.duration_s
         event = ""
         while end - s.step_time_s > 1e-9 * max(end, 1.0) and not event:
@@ -227,6 +256,8 @@ class Stepper:
             if not ok:
                 s.rejected_steps += 1
                 s.dt_s = dt * factor
+                if dt > num.dt_min_s:  # one last try at the floor before giving up
+                    s.dt_s = max(s.dt_s, num.dt_min_s)
                 if s.dt_s < num.dt_min_s:
                     raise StepFailure(
                         f"step {s.step_index} ({step.kind}) at t = {s.time_s:.6g} s: dt fell "
@@ -242,7 +273,7 @@ class Stepper:
             if result.iterations > num.easy_newton_iterations:
                 growth = min(growth, 1.0)
             if dt >= s.dt_s * 0.999 or growth < 1.0:  # a clipped step does not set the pace
-                s.dt_s = min(dt * growth, num.dt_max_s)
+                s.dt_s = min(max(dt * growth, num.dt_min_s), num.dt_max_s)
             self.on_accept(s, f"{step.kind} ended: {event}" if event else "")
 
     def run(self) -> StepperState:

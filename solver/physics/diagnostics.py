@@ -52,9 +52,33 @@ class Diagnostics:
             region.x.array[model.stack.cell_tags.find(tag)] = tag
         self.cell_fields["region"] = region
         self._n_owned = mesh.topology.index_map(mesh.topology.dim).size_local
+        self._setup_wall(model)
         self._host_cells = np.empty(0, dtype=np.int32)
         if model.has_transport:
             self._setup_transport(model, x, weight, dS)
+
+    # -- die wall ------------------------------------------------------------------------------
+
+    def _setup_wall(self, model) -> None:
+        """Nodes of the lateral surface (for the radial gap) and the wall-force form."""
+        mesh, stack = model.W.mesh, model.stack
+        V, self._u_map = collapsed(model.W.sub(0))
+        facets = stack.facet_tags.find(stack.facet_regions["die_wall"])
+        nodes = fem.locate_dofs_topological(V, mesh.topology.dim - 1, facets)
+        self._wall_nodes = nodes
+        self._wall_x = V.tabulate_dof_coordinates()[nodes]
+        self._wall_force = fem.form(model.wall_force)
+
+    def wall_state(self) -> tuple[float, float]:
+        """(radial force of the wall on the stack in N, largest gap to the wall in mm)."""
+        gdim = self.model.W.mesh.geometry.dim
+        u = self.model.w.x.array[self._u_map].reshape(-1, gdim)[self._wall_nodes]
+        pos = self._wall_x[:, :gdim] + u
+        r = np.hypot(pos[:, 0], pos[:, 1]) if gdim == 3 else pos[:, 0]
+        gap = self.model.case.die_radius_mm - r
+        local = float(gap.max()) if gap.size else -np.inf
+        force = self.comm.allreduce(fem.assemble_scalar(self._wall_force), op=MPI.SUM)
+        return force, self.comm.allreduce(local, op=MPI.MAX)
 
     # -- Li hosts ------------------------------------------------------------------------------
 

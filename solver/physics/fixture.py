@@ -6,18 +6,16 @@ pressure), finite k is a spring (or a frame of finite stiffness), k = inf a fixe
 equilibrium of the plunger is  R_U = int P : Grad(phi) dV + F = 0, where phi is the virtual
 motion of the face (1 on the face's axial dofs); -int P : Grad(phi) dV / A is the stack pressure.
 
-Die wall: frictionless. A rigid wall fixes the radial displacement. An elastic holder is a thick
-cylinder (bore a, outer radius b, E_h, nu_h) whose bore opens under internal pressure p by
+Die wall: frictionless and unilateral (:mod:`solver.physics.contact`). An elastic holder is a
+thick cylinder (bore a, outer radius b, E_h, nu_h) whose bore opens under internal pressure p by
 (plane strain, Lame; e.g. Timoshenko & Goodier, Theory of Elasticity, section 30)
 
     u(a) = p a (1 + nu_h) [(1 - 2 nu_h) a^2 + b^2] / (E_h (b^2 - a^2)),
 
-so the wall acts on the stack as a radial spring of stiffness k_w = p / u(a) per unit area.
+so the wall pushes on the stack with a radial stiffness k_w = p / u(a) per unit area.
 """
 
 from __future__ import annotations
-
-import ufl
 
 from solver.materials import Elastic
 
@@ -27,20 +25,6 @@ def holder_stiffness_MPa_per_mm(holder: Elastic, bore_mm: float, outer_mm: float
     a2, b2 = bore_mm**2, outer_mm**2
     nu = holder.poisson_ratio
     return holder.youngs_modulus_MPa * (b2 - a2) / (bore_mm * (1 + nu) * ((1 - 2 * nu) * a2 + b2))
-
-
-def wall_spring_form(u, v, stiffness, mode: str, x, weight, ds_wall):
-    """int k (u.n)(v.n) dA on the die wall (and a tangential spring in 3-D).
-
-    In 3-D the tangential spring removes the free rotation about the axis; the axisymmetric
-    solution has zero tangential displacement, so the spring does no work on it.
-    """
-    if mode != "3d":
-        return stiffness * u[0] * v[0] * weight * ds_wall
-    r = ufl.sqrt(x[0] ** 2 + x[1] ** 2)
-    n = ufl.as_vector([x[0] / r, x[1] / r, 0.0])
-    t = ufl.as_vector([-x[1] / r, x[0] / r, 0.0])
-    return stiffness * (ufl.dot(u, n) * ufl.dot(v, n) + ufl.dot(u, t) * ufl.dot(v, t)) * ds_wall
 
 
 def fixture_force(preload_N: float, stiffness_N_per_mm: float, U: float, U0: float) -> float:

@@ -48,13 +48,14 @@ def _t(a):
     return np.swapaxes(a, -1, -2)
 
 
-def log_divided_differences(lam: np.ndarray) -> np.ndarray:
-    """G_ij = (ln l_i - ln l_j) / (l_i - l_j), G_ii = 1 / l_i, for eigenvalues lam (N, 3).
+def log_divided_differences(beta: np.ndarray) -> np.ndarray:
+    """G_ij = (ln l_i - ln l_j) / (l_i - l_j), G_ii = 1 / l_i, for eigenvalues l = 1 + beta
+    given as beta (N, 3) (the differences l_i - l_j = beta_i - beta_j keep their digits).
 
     Written as log1p(d) / (d l_j) with d = (l_i - l_j) / l_j, and its series near d = 0.
     """
-    li, lj = lam[:, :, None], lam[:, None, :]
-    d = (li - lj) / lj
+    lj = 1.0 + beta[:, None, :]
+    d = (beta[:, :, None] - beta[:, None, :]) / lj
     small = np.abs(d) < 1.0e-6
     d_safe = np.where(small, 1.0, d)
     ratio = np.where(small, 1.0 - d / 2.0 + d * d / 3.0, np.log1p(d_safe) / d_safe)
@@ -68,7 +69,7 @@ class PointUpdate:
     P: np.ndarray  # first Piola-Kirchhoff stress (N, 3, 3), MPa
     tau: np.ndarray  # Kirchhoff stress (N, 3, 3), MPa
     sigma: np.ndarray  # Cauchy stress (N, 3, 3), MPa
-    cv_inv: np.ndarray  # updated Cv^-1 (N, 3, 3)
+    dcv: np.ndarray  # updated Cv^-1 - I (N, 3, 3)
     dp: np.ndarray  # equivalent viscous strain increment (N,)
     q: np.ndarray  # equivalent Mandel stress after the step (N,), MPa
     # kept for derivative()
@@ -126,18 +127,23 @@ class PointUpdate:
                 + Jg[..., None, None] * (tau @ dFinvT))
 
 
-def update(F: np.ndarray, Fg: np.ndarray, mu: np.ndarray, K: np.ndarray, flow: NortonFlow,
-           cv_inv_n: np.ndarray, dt: float) -> PointUpdate:
+def update(H: np.ndarray, Hg: np.ndarray, mu: np.ndarray, K: np.ndarray, flow: NortonFlow,
+           dcv_n: np.ndarray, dt: float) -> PointUpdate:
     """One backward-Euler step of the Hencky / exponential-map law at N points.
 
-    F, Fg (N, 3, 3); mu, K (N,) in MPa; ``cv_inv_n`` the committed Cv^-1 (N, 3, 3); dt in s
-    (dt = 0: an elastic step, no flow).
+    Arguments are the small parts, so that strains of 1e-4 keep their digits: H = F - I (the
+    displacement gradient), Hg = Fg - I, and ``dcv_n`` = Cv^-1 - I of the committed state, all
+    (N, 3, 3); mu, K (N,) in MPa; dt in s (dt = 0: an elastic step, no flow).
+    b_e,tr - I = Hbar + Hbar^T + Hbar Hbar^T + Fbar dCv Fbar^T with Hbar = Fbar - I, and
+    eps = (1/2) log1p(eigenvalues of b_e,tr - I).
     """
+    F, Fg = I3 + H, I3 + Hg
     Fg_inv = np.linalg.inv(Fg)
-    Fbar = F @ Fg_inv
-    be = Fbar @ cv_inv_n @ _t(Fbar)
-    lam, Q = np.linalg.eigh(0.5 * (be + _t(be)))
-    e = 0.5 * np.log(lam)
+    Hbar = (H - Hg) @ Fg_inv
+    Fbar = I3 + Hbar
+    B = Hbar + _t(Hbar) + Hbar @ _t(Hbar) + Fbar @ dcv_n @ _t(Fbar)
+    beta, Q = np.linalg.eigh(0.5 * (B + _t(B)))  # eigenvalues of b_e,tr, minus one
+    e = 0.5 * np.log1p(beta)
     trace = e.sum(axis=1)
     dev = e - trace[:, None] / 3.0
     ebar = np.sqrt(2.0 / 3.0 * np.sum(dev * dev, axis=1))
@@ -148,17 +154,20 @@ def update(F: np.ndarray, Fg: np.ndarray, mu: np.ndarray, K: np.ndarray, flow: N
     e_new = trace[:, None] / 3.0 + rho[:, None] * dev
     tau_pr = K[:, None] * trace[:, None] + 2.0 * mu[:, None] * rho[:, None] * dev
     tau = (Q * tau_pr[:, None, :]) @ _t(Q)
-    be_new = (Q * np.exp(2.0 * e_new)[:, None, :]) @ _t(Q)
+    # Cv^-1 - I = Fbar^-1 (I + M) Fbar^-T - I = -(I + Kc)^-1 Kc + Fbar^-1 M Fbar^-T,
+    # M = b_e - I, Kc = Fbar^T Fbar - I
+    M = (Q * np.expm1(2.0 * e_new)[:, None, :]) @ _t(Q)
+    Kc = Hbar + _t(Hbar) + _t(Hbar) @ Hbar
     Fbar_inv = np.linalg.inv(Fbar)
-    cv_inv = Fbar_inv @ be_new @ _t(Fbar_inv)
+    dcv = -np.linalg.solve(I3 + Kc, Kc) + Fbar_inv @ M @ _t(Fbar_inv)
     Jg = np.linalg.det(Fg)
     F_inv_t = _t(np.linalg.inv(F))
     J_e = np.linalg.det(F) / Jg
     P = Jg[:, None, None] * tau @ F_inv_t
     dp = np.where(moving, (q_trial - result.q) / (3.0 * mu), 0.0)
     return PointUpdate(
-        P=P, tau=tau, sigma=tau / J_e[:, None, None], cv_inv=0.5 * (cv_inv + _t(cv_inv)), dp=dp,
-        q=result.q, _F_inv_t=F_inv_t, _Fg_inv=Fg_inv, _Fbar=Fbar, _cv_n=cv_inv_n, _Q=Q,
-        _G=log_divided_differences(lam), _trace=trace, _dev=dev, _ebar=ebar, _rho=rho,
+        P=P, tau=tau, sigma=tau / J_e[:, None, None], dcv=0.5 * (dcv + _t(dcv)), dp=dp,
+        q=result.q, _F_inv_t=F_inv_t, _Fg_inv=Fg_inv, _Fbar=Fbar, _cv_n=I3 + dcv_n, _Q=Q,
+        _G=log_divided_differences(beta), _trace=trace, _dev=dev, _ebar=ebar, _rho=rho,
         _flow=result, _mu=mu, _K=K, _Jg=Jg,
     )

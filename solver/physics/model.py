@@ -28,6 +28,9 @@ from solver.physics.material_points import LawInputs, MaterialPoints
 from solver.units import GAS_CONSTANT_J_PER_MOL_K
 
 U_SUB, THETA_SUB, S_SUB = 0, 1, 2
+MASS_FORM = 1
+"""Index of the host mass rows in ``Model.residual`` (equilibrium, mass, stress potential,
+then what the geometry adds)."""
 
 
 @dataclass
@@ -81,7 +84,7 @@ class Model:
             term = self.dt * self.inflow[host] * w_theta("+") * weight * measure
         else:
             term = self.dt * self.inflow[host] * w_theta * self.weight * measure
-        self.residual[2] = self.residual[2] - term
+        self.residual[MASS_FORM] = self.residual[MASS_FORM] - term
 
     def commit(self) -> None:
         """Accept the current fields and material-point state as the end of a step."""

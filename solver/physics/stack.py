@@ -20,7 +20,7 @@ from dolfinx import fem
 from solver.case import Case
 from solver.geometry import StackMesh
 from solver.geometry.die_stack import interface_name
-from solver.physics import fixture, kinematics, mechanics
+from solver.physics import contact, fixture, kinematics, mechanics
 from solver.physics.model import Growth, Model, build_model
 
 
@@ -38,24 +38,24 @@ class StackModel(Model):
     increment_bcs: list[fem.DirichletBC] | None = None
     plunger_dofs: np.ndarray | None = None
     insertion_interface: str | None = None  # facet group where the host takes up Li
+    wall_stiffness: float = 0.0  # MPa/mm
+    wall_force: ufl.Form | None = None  # radial force of the wall on the stack (N)
 
     @property
     def axial_component(self) -> int:
         return 2 if self.mode == "3d" else 1
 
 
-def _wall_stiffness(case: Case, stack: StackMesh) -> float | None:
-    """Radial stiffness of the wall (MPa/mm); None for a rigid wall in 2-D modes."""
+def wall_stiffness(case: Case) -> float:
+    """Contact stiffness of the die wall (MPa/mm): the elastic holder's, or a rigid-wall
+    penalty far stiffer than any layer (see :mod:`solver.physics.contact`)."""
     if case.die_wall.type == "elastic":
         return fixture.holder_stiffness_MPa_per_mm(
             case.die_wall.holder.elastic, case.die_radius_mm, case.die_wall.holder_outer_radius_mm
         )
-    if case.mode != "3d":
-        return None
-    # 3-D rigid wall by penalty: far stiffer than any layer (wall displacement ~1e-4 of strain)
     e_max = max(layer.material.elastic.youngs_modulus_MPa for layer in case.layers)
     h_min = min(layer.mesh_size_mm for layer in case.layers)
-    return 1.0e4 * e_max / h_min
+    return contact.RIGID_PENALTY * e_max / h_min
 
 
 def insertion_interface(case: Case, host: str) -> str:
@@ -83,14 +83,17 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
     model.case, model.stack = case, stack
     W, u, v, x, weight = model.W, model.u, model.v, model.x, model.weight
 
-    k_wall = _wall_stiffness(case, stack)
-    ds = ufl.Measure("ds", domain=mesh, subdomain_data=stack.facet_tags)
-    if k_wall is not None:
-        ds_wall = ds(stack.facet_regions["die_wall"])
-        model.residual[0] = model.residual[0] + fixture.wall_spring_form(
-            u, v, k_wall, mode, x, weight, ds_wall)
-        dw = ufl.TrialFunction(W)
-        model.jacobian[0] = ufl.derivative(model.residual[0], model.w, dw)
+    # the die wall: unilateral contact on the lateral surface, its own form (facet rule)
+    ds = ufl.Measure("ds", domain=mesh, subdomain_data=stack.facet_tags,
+                     metadata={"quadrature_degree": 2 * case.numerics.element_degree})
+    ds_wall = ds(stack.facet_regions["die_wall"])
+    model.wall_stiffness = wall_stiffness(case)
+    wall = contact.wall_contact_form(u, v, case.die_radius_mm, model.wall_stiffness, mode, x,
+                                     weight, ds_wall)
+    model.wall_force = contact.wall_force_form(x, u, mode, case.die_radius_mm,
+                                               model.wall_stiffness, weight, ds_wall)
+    model.residual.append(wall)
+    model.jacobian.append(ufl.derivative(wall, model.w, ufl.TrialFunction(W)))
 
     if model.has_transport:
         dS = ufl.Measure("dS", domain=mesh, subdomain_data=stack.facet_tags)
@@ -113,8 +116,13 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
     bcs.append(fem.dirichletbc(0.0, plunger_dofs, W.sub(0).sub(zc)))
     if mode != "3d":
         bcs.append(fem.dirichletbc(0.0, dofs_on("axis", 0), W.sub(0).sub(0)))
-        if k_wall is None:
-            bcs.append(fem.dirichletbc(0.0, dofs_on("die_wall", 0), W.sub(0).sub(0)))
+    # a face that sticks to the rigid plunger or base does not slide on it
+    names = [layer.name for layer in case.layers]
+    for face, layer in (("plunger_face", names[-1]), ("base_face", names[0])):
+        if case.interfaces[f"{face.split('_')[0]}_{layer}"] == "sticking":
+            for comp in range(mesh.geometry.dim):
+                if comp != zc:
+                    bcs.append(fem.dirichletbc(0.0, dofs_on(face, comp), W.sub(0).sub(comp)))
     bcs += model.transport_bcs
 
     phi = fem.Function(W, name="plunger_motion")
