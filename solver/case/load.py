@@ -427,11 +427,18 @@ def load_case(path: str | Path, sets: list[str] | tuple[str, ...] = ()) -> Case:
     """
     path = Path(path)
     try:
-        text = path.read_text()
+        data = path.read_bytes()
     except FileNotFoundError:
         raise CaseError("", f"case file not found: {path}") from None
     except OSError as err:
-        raise CaseError("", f"cannot read case file {path}: {err.strerror}") from None
+        raise CaseError("", f"cannot read case file {path}: {err.strerror or err}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise CaseError("", f"{path} is not valid UTF-8 (byte 0x{data[err.start]:02x} at line "
+                        f"{line}, column {column}); TOML files are UTF-8") from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

@@ -8,6 +8,7 @@ in :mod:`solver.case.load` walks the TOML document against this tree and fills d
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,14 @@ def above_absolute_zero(v: Any) -> str | None:
 
 def finite(v: Any) -> str | None:
     return None if math.isfinite(v) else "must be finite"
+
+
+def plain_name(v: Any) -> str | None:
+    """A run name is the default run directory ``runs/<name>``: never a path."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}", v):
+        return None
+    return ("must be a plain name of at most 100 letters, digits, '.', '_', '+' or '-', "
+            "starting with a letter or digit (it names the run directory runs/<name>)")
 
 
 REQUIRED = object()
@@ -137,7 +146,7 @@ CASE = Table(
     {
         "case": Table(
             {
-                "name": Leaf((str,), "case"),
+                "name": Leaf((str,), "case", (plain_name,)),
                 "description": Leaf((str,), ""),
             },
             required=False,
