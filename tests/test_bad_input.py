@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from solver.case import CaseError, validate
 from tests.conftest import stack_doc
+from tests.probes import run
 
 ROOT = Path(__file__).resolve().parents[1]
 SSB = [sys.executable, "-m", "solver.cli"]
@@ -88,6 +88,9 @@ def _cases(tmp_path: Path):
         path.write_text(_merge(GOOD, snippet))
         yield path, key
     yield tmp_path / "missing.toml", "case file not found"
+    latin1 = tmp_path / "latin1.toml"  # rank 0 once raised before the broadcast: a hang
+    latin1.write_bytes("# r\u00e9sum\u00e9 in Latin-1\n".encode("latin-1") + GOOD.encode())
+    yield latin1, "not valid UTF-8 (byte 0xe9 at line 1, column 4)"
 
 
 @pytest.mark.parametrize("ranks", [1, 2])
@@ -98,7 +101,7 @@ def test_cli_error_on_every_rank(tmp_path, ranks):
         cmd = SSB + ["run", str(path), "--out", str(tmp_path / "out")]
         if ranks > 1:
             cmd = [MPIRUN, "-n", str(ranks), *cmd]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
+        proc = run(cmd, timeout=120)
         lines = [line for line in proc.stderr.splitlines() if line.strip()]
         assert proc.returncode == 2, proc.stderr
         assert len(lines) == 1 and key in lines[0], proc.stderr
