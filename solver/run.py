@@ -73,6 +73,15 @@ class _Recorder:
         self.reference_thickness = None
         self.rows = 0
         self.last: dict = {}
+        self.warned: set[str] = set()
+
+    def _warn_once(self, row: dict) -> None:
+        """Results the model does not cover: logged once and listed in summary.json."""
+        pressure = row["stack_pressure_MPa"]
+        if pressure < 0.0 and "tension" not in self.warned:
+            self.warned.add("tension")
+            self.run.warn(f"stack pressure {pressure:.4g} MPa at t = {row['time_s']:.6g} s: the "
+                          "plunger pulls on the stack, and contact loss is not modelled")
 
     def __call__(self, state: StepperState, event: str) -> None:
         case, solver_, diag = self.case, self.run.solver, self.run.diagnostics
@@ -117,6 +126,7 @@ class _Recorder:
             "dt_s": float(self.run.model.dt.value),
             "event": event,
         }
+        self._warn_once(row)
         self.series.write(row)
         self.last = row
         if self.rows % case.output.log_every == 0 or event:
@@ -146,6 +156,12 @@ class Run:
         on_root(comm, self._write_case)
         self.log = _logger(self.out, comm)
         self.timings: dict[str, float] = {}
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        """A warning for the log and summary.json (``warnings``)."""
+        self.warnings.append(message)
+        self.log.info(f"warning: {message}")
 
     def _write_case(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -276,6 +292,7 @@ class Run:
             "status": status,
             "exit_code": code,
             "message": message,
+            "warnings": self.warnings,
             "final": recorder.last,
             "stepper": stepper.state.as_dict(),
             "fixture": {"type": case.fixture.type, "stiffness_N_per_mm": k if math.isfinite(k) else "inf"},

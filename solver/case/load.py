@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from solver import materials
+from solver.case import limits
 from solver.case.schema import CASE, REQUIRED, Leaf, ListOf, MapOf, Table
 from solver.units import MM2_PER_CM2, S_PER_H, UM_PER_MM, ZERO_CELSIUS_K
 
@@ -377,6 +378,7 @@ def _freeze(doc: dict[str, Any]) -> Case:
         raise CaseError("electrochemistry.plating_region", f"material of '{plating}' has no molar volume to plate")
     protocol = _protocol(doc, capacity)
     hosts = tuple(layer.name for layer in layers if layer.material.lithiation is not None)
+    limits.check_protocol(doc, protocol, hosts)
     if plating is None and not hosts and any(s.current_mA_cm2 > 0 for s in protocol):
         raise CaseError("electrochemistry.plating_region", "missing: the protocol passes current and no layer is a Li host")
     for name, region in doc["regions"].items():
@@ -389,11 +391,16 @@ def _freeze(doc: dict[str, Any]) -> Case:
     num = doc["numerics"]
     if num["dt_min_s"] > num["dt_initial_s"] or num["dt_initial_s"] > num["dt_max_s"]:
         raise CaseError("numerics.dt_initial_s", f"need dt_min_s <= dt_initial_s <= dt_max_s (got {num['dt_min_s']}, {num['dt_initial_s']}, {num['dt_max_s']})")
+    if num["easy_newton_iterations"] > num["newton_max_iterations"]:
+        raise CaseError("numerics.easy_newton_iterations",
+                        f"got {num['easy_newton_iterations']}; must be <= "
+                        f"numerics.newton_max_iterations = {num['newton_max_iterations']}")
     out = doc["output"]
     for f in out["field_formats"]:
         if f not in ("vtx", "xdmf"):
             raise CaseError("output.field_formats", f"got {f!r}; allowed: 'vtx', 'xdmf'")
     radial = geo.get("radial_mesh_size_um", radius * UM_PER_MM / 8.0) / UM_PER_MM
+    limits.check_mesh(geo, layers, radius, geo["mode"], radial)
     return Case(
         name=doc["case"]["name"],
         description=doc["case"]["description"],
