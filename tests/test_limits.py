@@ -69,6 +69,12 @@ REFUSED = {
     "dt_min_s 1e-300 (time frozen)": ({"numerics__dt_min_s": 1e-300}, "numerics.dt_min_s"),
     "easy iterations above the maximum": (
         {"numerics__easy_newton_iterations": 30}, "numerics.easy_newton_iterations"),
+    "an unknown KSP type (a petsc4py traceback after set-up)": (
+        {"numerics__petsc_options": {"ksp_type": "nonexistent"}},
+        "numerics.petsc_options.ksp_type"),
+    "a misspelt PETSc option (ignored until the end-of-run notice)": (
+        {"numerics__petsc_options": {"mat_mumps_icntl_14": 80, "mat_mums_icntl_7": 2}},
+        "numerics.petsc_options.mat_mums_icntl_7"),
     "creep increment of 1": ({"numerics__max_creep_strain_increment": 1.0},
                              "numerics.max_creep_strain_increment"),
 }
@@ -101,10 +107,23 @@ def test_mesh_limit_names_its_override():
     validate(_doc({**change, "geometry__max_cells": 10**7}))  # the user may raise it
 
 
+def test_petsc_options_keep_their_type():
+    """An integer option stays an integer (PETSc refuses 80.0 for an integer option)."""
+    case = validate(_doc({"numerics__petsc_options": {"mat_mumps_icntl_14": 80}}))
+    assert case.numerics.petsc_options == {"mat_mumps_icntl_14": 80}
+
+
 def test_full_cathode_is_allowed():
     validate(_doc({"protocol": [
         {"step": "charge", "current_mA_cm2": 1.0, "capacity_mAh_cm2": 3.0},
         {"step": "discharge", "current_mA_cm2": 1.0, "capacity_mAh_cm2": 3.0}]}))
+
+
+def test_mesh_estimate_survives_underflow():
+    from solver.geometry.estimate import stack_cells
+
+    assert stack_cells([(0.1, 1e-320)], 5.0, "axisymmetric", 1.0) == math.inf
+    assert stack_cells([(0.1, 0.05)], 5.0, "3d", 1e-320) == math.inf
 
 
 @pytest.mark.parametrize("t", [0.0, 1.0, 3.6e3, 3.6e8])

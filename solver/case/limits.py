@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from solver.case.schema import MAX_DURATION_H
-from solver.geometry.estimate import divisions, stack_cells
+from solver.geometry.estimate import axial_counts, radial_count, stack_cells
 from solver.units import S_PER_H, UM_PER_MM
 
 STATE_TOLERANCE = 1.0e-6
@@ -30,9 +30,9 @@ def check_mesh(geo: dict[str, Any], layers, radius_mm: float, mode: str, radial_
     limit = geo["max_cells"]
     if cells <= limit:
         return
-    axial = {lay.name: divisions(lay.thickness_mm, lay.mesh_size_mm, 2) for lay in layers}
+    axial = axial_counts([(lay.name, lay.thickness_mm, lay.mesh_size_mm) for lay in layers])
     finest = max(axial, key=axial.get)
-    radial = divisions(radius_mm, radial_mm, 1)
+    radial = radial_count(radius_mm, radial_mm)
     if radial >= sum(axial.values()):
         key = "geometry.radial_mesh_size_um"
         value = geo.get("radial_mesh_size_um", f"{radial_mm * UM_PER_MM:g} (default)")

@@ -16,7 +16,8 @@ from typing import Any
 
 from solver import materials
 from solver.case import limits
-from solver.case.schema import CASE, REQUIRED, Leaf, ListOf, MapOf, Table
+from solver.case.petsc_check import check_petsc_options
+from solver.case.schema import CASE, NUMBER, REQUIRED, Leaf, ListOf, MapOf, Table
 from solver.units import MM2_PER_CM2, S_PER_H, UM_PER_MM, ZERO_CELSIUS_K
 
 
@@ -164,8 +165,8 @@ def _check_leaf(spec: Leaf, value: Any, key: str) -> Any:
     )
     if not ok_type:
         raise CaseError(key, f"got {value!r} ({type(value).__name__}); expected {_type_name(spec.types)}")
-    if isinstance(value, int) and not isinstance(value, bool) and float in spec.types:
-        value = float(value)
+    if isinstance(value, int) and not isinstance(value, bool) and spec.types == NUMBER:
+        value = float(value)  # a number leaf is a float; a PETSc option keeps its integer
     for check in spec.checks:
         problem = check(value)
         if problem:
@@ -232,24 +233,26 @@ def parse_set(assignment: str) -> tuple[list[str], Any]:
 
 def apply_set(doc: dict[str, Any], path: list[str], value: Any) -> None:
     """Set ``doc[path] = value``; integer path parts index arrays (``protocol.1.duration_h``)."""
+    dotted = ".".join(path)
+    if not all(path):
+        raise CaseError("--set", f"got {dotted!r}; a key has an empty part")
     node: Any = doc
-    for i, part in enumerate(path[:-1]):
-        where = ".".join(path[: i + 1])
+    for i, part in enumerate(path):
+        where, last = ".".join(path[: i + 1]), i == len(path) - 1
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
                 raise CaseError(where, f"no entry {part!r} in an array of {len(node)}")
-            node = node[int(part)]
+            if last:
+                node[int(part)] = value
+            else:
+                node = node[int(part)]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
         else:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict | list):
-                raise CaseError(where, f"is a value, not a table; cannot set {'.'.join(path)}")
-    last = path[-1]
-    if isinstance(node, list):
-        if not last.isdigit() or int(last) >= len(node):
-            raise CaseError(".".join(path), f"no entry {last!r} in an array of {len(node)}")
-        node[int(last)] = value
-    else:
-        node[last] = value
+            raise CaseError(".".join(path[:i]), f"is a value, not a table; cannot set {dotted}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,6 +461,11 @@ def validate(doc: dict[str, Any], sets: list[str] | tuple[str, ...] = ()) -> Cas
     doc = copy.deepcopy(doc)
     for assignment in sets:
         apply_set(doc, *parse_set(assignment))
-    doc.setdefault("numerics", {}).setdefault("petsc_options", {})
+    numerics = doc.setdefault("numerics", {})
+    if isinstance(numerics, dict):  # else the walker names the key
+        numerics.setdefault("petsc_options", {})
     resolved = _walk(CASE, doc, "")
-    return _freeze(resolved)
+    case = _freeze(resolved)
+    num = case.numerics
+    check_petsc_options(num.linear_solver, num.petsc_options, CaseError)
+    return case

@@ -49,6 +49,13 @@ def finite(v: Any) -> str | None:
     return None if math.isfinite(v) else "must be finite"
 
 
+def at_least(lo: float) -> Check:
+    def check(v: Any) -> str | None:
+        return None if v >= lo else f"must be >= {lo:g}"
+
+    return check
+
+
 def at_most(hi: float) -> Check:
     def check(v: Any) -> str | None:
         return None if v <= hi else f"must be <= {hi:g}"
@@ -58,6 +65,7 @@ def at_most(hi: float) -> Check:
 
 # Bounds of what the model means (README, "Faults and limits"): beyond them a case is refused.
 MAX_THICKNESS_UM = 1.0e5  # 100 mm: a die-cell layer
+MIN_LENGTH_UM = 1.0e-3  # 1 nm: thicknesses and mesh sizes
 MAX_DIAMETER_MM = 1.0e3
 MAX_PRESSURE_MPA = 1.0e3  # above the strength of every solid in the library
 MAX_DURATION_H = 1.0e5  # about 11 years, per step and for the whole protocol
@@ -119,9 +127,12 @@ NUMBER = (int, float)
 LAYER = Table(
     {
         "thickness_um": Leaf(
-            NUMBER, REQUIRED, (positive, at_most(MAX_THICKNESS_UM)), "layer thickness, um"
+            NUMBER, REQUIRED, (at_least(MIN_LENGTH_UM), at_most(MAX_THICKNESS_UM)),
+            "layer thickness, um",
         ),
-        "mesh_size_um": Leaf(NUMBER, None, (positive, finite), "axial element size, um"),
+        "mesh_size_um": Leaf(
+            NUMBER, None, (at_least(MIN_LENGTH_UM), finite), "axial element size, um"
+        ),
     }
 )
 
@@ -184,8 +195,10 @@ CASE = Table(
             {
                 "builder": Leaf((str,), "die_stack", (one_of("die_stack"),)),
                 "mode": Leaf((str,), "axisymmetric", (one_of("axisymmetric", "plane_strain", "3d"),)),
-                "die_diameter_mm": Leaf(NUMBER, REQUIRED, (positive, at_most(MAX_DIAMETER_MM))),
-                "radial_mesh_size_um": Leaf(NUMBER, None, (positive, finite)),
+                "die_diameter_mm": Leaf(
+                    NUMBER, REQUIRED, (at_least(1.0e-3), at_most(MAX_DIAMETER_MM))
+                ),
+                "radial_mesh_size_um": Leaf(NUMBER, None, (at_least(MIN_LENGTH_UM), finite)),
                 "stack": Leaf((list,), REQUIRED, (), "layer names, bottom to top"),
                 "layers": MapOf(LAYER),
                 "max_cells": Leaf(
