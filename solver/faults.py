@@ -10,6 +10,7 @@ files collectively and write the summary, whether the signal reached one rank or
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import traceback
@@ -62,6 +63,27 @@ class SignalWatch:
         """Install the handlers again: gmsh resets SIGTERM to its default action while meshing."""
         for sig in self._previous:
             signal.signal(sig, self._handle)
+
+    @contextlib.contextmanager
+    def around_gmsh(self):
+        """Keep the watch through meshing.
+
+        ``gmsh.initialize`` resets SIGTERM to its default action (the process would die at
+        once), so gmsh is initialised here, the handlers installed again after it, and gmsh
+        finalised at the end if it was started here.
+        """
+        import gmsh
+
+        owns = not gmsh.isInitialized()
+        if owns:
+            gmsh.initialize(readConfigFiles=False, interruptible=False)
+        self.rearm()
+        try:
+            yield
+        finally:
+            if owns:
+                gmsh.finalize()
+            self.rearm()
 
     def _handle(self, signum: int, frame) -> None:
         if not self.signum:

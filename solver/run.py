@@ -170,9 +170,10 @@ class Run:
     def setup(self) -> None:
         case, t0 = self.case, time.perf_counter()
         layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm) for lay in case.layers]
-        self.stack = build_die_stack(
-            self.comm, layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm
-        )
+        with self.watch.around_gmsh():
+            self.stack = build_die_stack(
+                self.comm, layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm
+            )
         self.timings["mesh_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         self.model = build_stack_model(case, self.stack)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import time
 
 import pytest
@@ -96,3 +97,22 @@ def test_killed_rank_leaves_readable_fields(tmp_path):
     assert proc.returncode != 0
     for listed, stored in field_steps(out).values():
         assert stored >= 1 and abs(listed - stored) <= 1
+
+
+def test_signal_during_meshing_is_caught(tmp_path):
+    """gmsh.initialize resets SIGTERM to its default action; set-up must keep the watch."""
+    code = (
+        "import os, signal, sys\n"
+        "from mpi4py import MPI\n"
+        "from solver.case import validate\n"
+        "from solver.faults import SignalWatch\n"
+        "from solver.run import Run\n"
+        "from tests.conftest import stack_doc\n"
+        "with SignalWatch() as watch:\n"
+        f"    run = Run(validate(stack_doc()), {str(tmp_path / 'out')!r}, MPI.COMM_WORLD, watch)\n"
+        "    run.setup()\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    print('caught', watch.signum)\n"
+    )
+    proc = run([sys.executable, "-c", code], timeout=60)
+    assert proc.returncode == 0 and f"caught {int(signal.SIGTERM)}" in proc.stdout, proc.stderr
