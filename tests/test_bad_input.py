@@ -106,3 +106,22 @@ def test_cli_error_on_every_rank(tmp_path, ranks):
         assert proc.returncode == 2, proc.stderr
         assert len(lines) == 1 and key in lines[0], proc.stderr
         assert "Traceback" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("assignment", [
+    "geometry.stack.0.x=1",  # once a TypeError on rank 0: a hang on 2 ranks
+    "numerics=",  # once an AttributeError
+    "geometry.radial_mesh_size_um=1E-321",  # once a ZeroDivisionError in the mesh estimate
+    "numerics.petsc_options.ksp_type=\"nonexistent\"",  # once a traceback after set-up
+])
+def test_set_regressions_end_cleanly_on_two_ranks(tmp_path, assignment):
+    if MPIRUN is None:
+        pytest.skip("mpirun not found")
+    path = tmp_path / "good.toml"
+    path.write_text(GOOD)
+    cmd = [MPIRUN, "-n", "2", *SSB, "run", str(path), "--out", str(tmp_path / "out"),
+           "--set", assignment]
+    proc = run(cmd, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert len([ln for ln in proc.stderr.splitlines() if ln.strip()]) == 1, proc.stderr
+    assert not (tmp_path / "out").exists()

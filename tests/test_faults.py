@@ -60,13 +60,15 @@ def test_write_error_on_rank_0_ends_every_rank(tmp_path):
 
 
 def _signalled(tmp_path, n_ranks: int, signum: int, which: str):
-    """Run the long case, send ``signum`` to ``which`` ranks (all, one) after a few steps."""
+    """Run the long case, send ``signum`` after a few steps to ``which``: all ranks, one
+    rank, or mpirun (which forwards it to the ranks)."""
     case, out = long_case(tmp_path / "case.toml"), tmp_path / "out"
     proc = start(command(["run", str(case), "--out", str(out)], n_ranks))
     wait_for_rows(out / "series.csv", 5, proc)
     pids = ranks(proc)
     assert len(pids) == n_ranks, pids
-    for pid in pids if which == "all" else pids[-1:]:
+    targets = {"all": pids, "one": pids[-1:], "mpirun": [proc.pid]}[which]
+    for pid in targets:
         os.kill(pid, signum)
     return finish(proc, timeout=60), out
 
@@ -74,6 +76,7 @@ def _signalled(tmp_path, n_ranks: int, signum: int, which: str):
 @pytest.mark.parametrize(("n_ranks", "signum", "which"), [
     (1, signal.SIGTERM, "all"),
     (2, signal.SIGTERM, "all"),
+    (2, signal.SIGTERM, "mpirun"),
     (2, signal.SIGINT, "one"),
 ])
 def test_signal_stops_the_run_with_complete_output(tmp_path, n_ranks, signum, which):
