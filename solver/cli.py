@@ -15,6 +15,7 @@ stop the run at the next step with its output complete (exit status 130 and 143)
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
@@ -48,8 +49,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args) -> int:
-    """``ssb run``: the exit status is 0 (completed), 1 (failed), 2 (bad input), 130 / 143
-    (SIGINT / SIGTERM), the same on every rank, and the one ``summary.json`` records."""
+    """Run a case; return the exit status, the same on every rank and in ``summary.json``.
+
+    0 completed, 1 failed, 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM.
+    """
     from mpi4py import MPI
 
     from solver.faults import RootError, SignalWatch, abort_on_fault
@@ -68,15 +71,18 @@ def _run(args) -> int:
         except RootError as err:  # raised on every rank alike: no abort needed
             return _fail(comm, str(err), 1)
         except Exception as err:  # a fault on this rank: report it and end every rank
-            return abort_on_fault(comm, err, cleanup=lambda: _abandon(run, run_dir, err))
+            return abort_on_fault(comm, err, cleanup=functools.partial(_abandon, run, run_dir, err))
         finally:
             if run_dir is not None:
                 run_dir.release()
 
 
 def _prepare(comm, args):
-    """Read the case and claim the run directory on rank 0: (case, out, run_dir) on every
-    rank, where ``run_dir`` (the lock) is held by rank 0 and None elsewhere."""
+    """Read the case and claim the run directory on rank 0.
+
+    Returns (case, out, run_dir) on every rank; ``run_dir`` (the lock) is held by rank 0 and
+    None elsewhere.
+    """
     from solver.case import CaseError, load_case
     from solver.faults import on_root
     from solver.io.rundir import RunDirError, claim

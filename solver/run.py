@@ -157,9 +157,10 @@ class Run:
         self.log = _logger(self.out, comm)
         self.timings: dict[str, float] = {}
         self.warnings: list[str] = []
+        self._outputs = None
 
     def warn(self, message: str) -> None:
-        """A warning for the log and summary.json (``warnings``)."""
+        """Record a warning in the log and in summary.json (``warnings``)."""
         self.warnings.append(message)
         self.log.info(f"warning: {message}")
 
@@ -217,7 +218,7 @@ class Run:
         stepper = Stepper(case, self.model, self.solver, recorder)
         if self.model.has_transport:
             stepper.interface = self.diagnostics.interface_state
-        self._abandon = lambda err: self._write_failure(stepper, recorder, fields, series, err)
+        self._outputs = (stepper, recorder, fields, series)  # for abandon()
         status, message, code = "completed", "", 0
         t0 = time.perf_counter()
         try:
@@ -245,7 +246,7 @@ class Run:
         return summary
 
     def final_checkpoint(self, stepper: Stepper) -> None:
-        """Hook for a restart checkpoint when a signal stops the run (nothing is saved yet).
+        """Save a restart checkpoint when a signal stops the run (a hook: nothing yet).
 
         Called on every rank together at an accepted step, before the files are closed, with
         the stepper's state (:class:`StepperState`) and the model's fields as they were
@@ -258,13 +259,10 @@ class Run:
         Rank 0 closes ``series.csv`` and writes ``summary.json`` with status ``failed``;
         the other ranks do nothing (their files are written collectively or not at all).
         """
-        abandon = getattr(self, "_abandon", None)
-        if abandon is not None:
-            abandon(err)
-        else:  # during set-up: no summary yet, the log says why
+        if self._outputs is None:  # during set-up: no summary yet, the log says why
             self.log.info(f"run stopped during set-up: {fault_message(err, self.comm.rank)}")
-
-    def _write_failure(self, stepper, recorder, fields, series, err: BaseException) -> None:
+            return
+        stepper, recorder, fields, series = self._outputs
         series.close()
         if self.comm.rank != 0:
             return

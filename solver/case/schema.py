@@ -82,7 +82,7 @@ def solid_li_cell(v: Any) -> str | None:
 
 
 def plain_name(v: Any) -> str | None:
-    """A run name is the default run directory ``runs/<name>``: never a path."""
+    """Allow a plain name only: it is the default run directory ``runs/<name>``, never a path."""
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}", v):
         return None
     return ("must be a plain name of at most 100 letters, digits, '.', '_', '+' or '-', "

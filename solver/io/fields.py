@@ -73,11 +73,11 @@ class FieldWriter:
             self._vtx.write(t)
 
     def close(self) -> None:
-        """Collective: close the ADIOS2 file (the XDMF files are closed after every write)."""
+        """Close the ADIOS2 file, collectively (the XDMF files are closed after every write)."""
         if self._vtx is not None:
             self._vtx.close()
             self._vtx = None
 
     def files(self) -> list[str]:
-        """The field files of this run (none when ``output.field_formats`` is empty)."""
+        """Return the field files of this run (none when ``output.field_formats`` is empty)."""
         return [f"{name}.xdmf" for name in self._xdmf] + (["displacement.bp"] if self._bp else [])
