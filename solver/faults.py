@@ -13,12 +13,16 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
+import time
 import traceback
 
 from mpi4py import MPI
 
 WATCHED = (signal.SIGINT, signal.SIGTERM)
 """SIGTERM is what a scheduler sends at the time limit; SIGINT is Ctrl-C."""
+
+ABORT_DELAY_S = 0.5
+"""Time for mpirun to forward a failing rank's message: MPI_Abort may drop unread output."""
 
 
 def exit_code(signum: int) -> int:
@@ -135,17 +139,21 @@ def fault_message(err: BaseException, rank: int) -> str:
 def abort_on_fault(comm, err: BaseException, cleanup=None) -> int:
     """Report an exception of this rank and end every rank; returns the exit status (serial).
 
-    A traceback is printed for errors other than OSError (those are faults of the system, not
-    of the solver). ``cleanup`` (local operations only) runs before the abort.
+    The one-line message comes first, then a traceback for errors other than OSError (those
+    are faults of the system, not of the solver). ``cleanup`` (local operations only) runs
+    before the abort, which waits a moment so that mpirun forwards the message before it
+    tears the job down.
     """
+    print(f"ssb: {fault_message(err, comm.rank)}", file=sys.stderr, flush=True)
     if not isinstance(err, OSError):
         traceback.print_exception(err, file=sys.stderr)
-    print(f"ssb: {fault_message(err, comm.rank)}", file=sys.stderr, flush=True)
+        sys.stderr.flush()
     if cleanup is not None:
         try:
             cleanup()
         except Exception as second:  # the fault may also stop the cleanup (a full disk)
             print(f"ssb: cleanup after the error failed: {second}", file=sys.stderr, flush=True)
     if comm.size > 1:
+        time.sleep(ABORT_DELAY_S)
         comm.Abort(1)
     return 1
