@@ -92,6 +92,8 @@ def test_signal_stops_the_run_with_complete_output(tmp_path, n_ranks, signum, wh
     for listed, stored in field_steps(out).values():
         assert listed == stored == rows  # a snapshot per row, the last one at the stop
     assert not (out / ".ssb.lock").exists()
+    last = max(f.stat().st_mtime_ns for f in out.rglob("*") if f.name != "summary.json")
+    assert (out / "summary.json").stat().st_mtime_ns >= last  # written last
 
 
 def test_killed_rank_leaves_readable_fields(tmp_path):

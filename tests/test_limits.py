@@ -159,3 +159,28 @@ def test_tension_is_reported(shared_dir):
     if MPI.COMM_WORLD.rank == 0:
         on_disk = json.loads((shared_dir / "summary.json").read_text())
         assert on_disk["warnings"] == summary["warnings"]
+
+
+def test_non_finite_trial_is_cut_and_retried(shared_dir, monkeypatch):
+    """A NaN in a converged trial is rejected like a failed solve, never written as a row."""
+    from mpi4py import MPI
+
+    from solver.numerics.newton import PlungerNewtonSolver
+    from solver.run import Run
+
+    solve, calls = PlungerNewtonSolver.solve, []
+
+    def poisoned(self, load):
+        result = solve(self, load)
+        calls.append(1)
+        if len(calls) == 2:  # the first time step after the preload
+            self.model.w.x.array[0] = math.nan
+        return result
+
+    monkeypatch.setattr(PlungerNewtonSolver, "solve", poisoned)
+    summary = Run(validate(stack_doc()), shared_dir, MPI.COMM_WORLD).execute()
+    assert summary["status"] == "completed"
+    assert summary["stepper"]["rejected_steps"] == 1
+    if MPI.COMM_WORLD.rank == 0:
+        s = read_series(shared_dir / "series.csv")
+        assert all(math.isfinite(p) for p in s["stack_pressure_MPa"])
