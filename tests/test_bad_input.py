@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -91,6 +92,14 @@ def _cases(tmp_path: Path):
     latin1 = tmp_path / "latin1.toml"  # rank 0 once raised before the broadcast: a hang
     latin1.write_bytes("# r\u00e9sum\u00e9 in Latin-1\n".encode("latin-1") + GOOD.encode())
     yield latin1, "not valid UTF-8 (byte 0xe9 at line 1, column 4)"
+    fifo = tmp_path / "fifo.toml"  # reading it would block rank 0 for ever
+    os.mkfifo(fifo)
+    yield fifo, "not a regular file"
+    yield Path("/dev/zero"), "not a regular file"
+    yield tmp_path, "not a regular file"
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * (1 << 20) + "\n" + GOOD)
+    yield big, "a case file has at most"
 
 
 @pytest.mark.parametrize("ranks", [1, 2])

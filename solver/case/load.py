@@ -429,6 +429,21 @@ def _freeze(doc: dict[str, Any]) -> Case:
     )
 
 
+MAX_CASE_BYTES = 1 << 20
+"""A case file is a few kB; a larger one is refused rather than read into memory."""
+
+
+def _read_case_bytes(path: Path) -> bytes:
+    """Read a regular file only: a pipe or a device (``/dev/stdin``, ``/dev/zero``) would block
+    rank 0 for ever, or fill its memory, while the other ranks wait for it."""
+    if path.exists() and not path.is_file():
+        raise CaseError("", f"{path} is not a regular file (a case file is a TOML file)")
+    size = path.stat().st_size
+    if size > MAX_CASE_BYTES:
+        raise CaseError("", f"{path} has {size} bytes; a case file has at most {MAX_CASE_BYTES}")
+    return path.read_bytes()
+
+
 def load_case(path: str | Path, sets: list[str] | tuple[str, ...] = ()) -> Case:
     """Read, override, validate and freeze a case file.
 
@@ -437,7 +452,7 @@ def load_case(path: str | Path, sets: list[str] | tuple[str, ...] = ()) -> Case:
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = _read_case_bytes(path)
     except FileNotFoundError:
         raise CaseError("", f"case file not found: {path}") from None
     except OSError as err:
