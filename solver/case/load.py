@@ -434,8 +434,11 @@ MAX_CASE_BYTES = 1 << 20
 
 
 def _read_case_bytes(path: Path) -> bytes:
-    """Read a regular file only: a pipe or a device (``/dev/stdin``, ``/dev/zero``) would block
-    rank 0 for ever, or fill its memory, while the other ranks wait for it."""
+    """Read a regular file of at most MAX_CASE_BYTES.
+
+    A pipe or a device (``/dev/stdin``, ``/dev/zero``) would block rank 0 for ever, or fill its
+    memory, while the other ranks wait for it.
+    """
     if path.exists() and not path.is_file():
         raise CaseError("", f"{path} is not a regular file (a case file is a TOML file)")
     size = path.stat().st_size
