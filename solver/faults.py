@@ -16,13 +16,19 @@ import sys
 import time
 import traceback
 
-from mpi4py import MPI
-
 WATCHED = (signal.SIGINT, signal.SIGTERM)
 """SIGTERM is what a scheduler sends at the time limit; SIGINT is Ctrl-C."""
 
 ABORT_DELAY_S = 0.5
 """Time for mpirun to forward a failing rank's message: MPI_Abort may drop unread output."""
+
+
+def one_line(text: str) -> str:
+    """Escape newlines and other control characters, so an error stays on one line.
+
+    The input chooses the keys and paths an error names; they may hold any character.
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def exit_code(signum: int) -> int:
@@ -96,6 +102,8 @@ class SignalWatch:
     def check(self, comm) -> None:
         """Raise :class:`Interrupted` on every rank if any rank was signalled (collective)."""
         self.rearm()
+        from mpi4py import MPI
+
         agreed = comm.allreduce(self.signum, op=MPI.MAX)
         if agreed:
             raise Interrupted(agreed)

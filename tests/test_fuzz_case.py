@@ -151,6 +151,7 @@ def _nan_equal(a, b) -> bool:
 @example([(("numerics", "petsc_options"), {"": 1})])
 @example([(("numerics",), False)])  # AttributeError: validate set a key in it
 @example([(("geometry", "stack"), ["anode", "anode"])])
+@example([(("case",), {"\n": False})])  # a newline in a key: a two-line error
 @example([(("regions", "anode", "overrides"), {"creep": None})])
 def test_mutated_documents(changes):
     doc = stack_doc()

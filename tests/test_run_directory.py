@@ -103,6 +103,7 @@ def test_stale_lock_needs_overwrite(tmp_path):
     ("{file}", "not a directory"),
     ("/proc/ssb-run/x", "cannot create directory"),
     ("/sys/ssb-run", "cannot create directory"),
+    ("/sys/ssb\nrun", "cannot create directory '/sys/ssb\\nrun'"),  # still one line
 ])
 def test_bad_out_is_one_line(tmp_path, out, says):
     (tmp_path / "file").write_text("")

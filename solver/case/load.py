@@ -18,6 +18,7 @@ from solver import materials
 from solver.case import limits
 from solver.case.petsc_check import check_petsc_options
 from solver.case.schema import CASE, NUMBER, REQUIRED, Leaf, ListOf, MapOf, Table
+from solver.faults import one_line
 from solver.units import MM2_PER_CM2, S_PER_H, UM_PER_MM, ZERO_CELSIUS_K
 
 
@@ -25,7 +26,7 @@ class CaseError(ValueError):
     """An invalid case: ``key`` is the dotted key, the message says what is allowed."""
 
     def __init__(self, key: str, message: str):
-        super().__init__(f"{key}: {message}" if key else message)
+        super().__init__(one_line(f"{key}: {message}" if key else message))
         self.key = key
 
 
@@ -123,7 +124,8 @@ class Case:
     @property
     def face_area_mm2(self) -> float:
         """Plunger face: the disk in 3-D and axisymmetric modes; in plane strain the half
-        width of the slot times a unit (1 mm) depth."""
+        width of the slot times a unit (1 mm) depth.
+        """
         if self.mode == "plane_strain":
             return self.die_radius_mm * 1.0
         return math.pi * self.die_radius_mm**2
@@ -452,6 +454,7 @@ def load_case(path: str | Path, sets: list[str] | tuple[str, ...] = ()) -> Case:
 
     Raises:
         CaseError: for a missing or unreadable file, bad TOML, or any invalid key or value.
+
     """
     path = Path(path)
     try:

@@ -17,6 +17,8 @@ import shutil
 import socket
 from pathlib import Path
 
+from solver.faults import one_line
+
 LOCK = ".ssb.lock"
 OUTPUTS = ("case.toml", "series.csv", "summary.json", "summary.json.tmp", "run.log",
            "stack_pressure.png", "fields")
@@ -25,6 +27,9 @@ OUTPUTS = ("case.toml", "series.csv", "summary.json", "summary.json.tmp", "run.l
 
 class RunDirError(ValueError):
     """An unusable ``--out``: the message names the option, the path and what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(one_line(message))
 
 
 class RunDirectory:
