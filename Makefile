@@ -18,8 +18,8 @@ $(VENV)/.installed: pyproject.toml .python-version
 	@touch $@
 
 demo: venv
-	$(SSB) run cases/li_full_cell_fixed_gap.toml --out $(OUT)/li_full_cell_fixed_gap
-	$(SSB) run cases/li_full_cell_spring.toml --out $(OUT)/li_full_cell_spring
+	$(SSB) run cases/li_full_cell_fixed_gap.toml --out $(OUT)/li_full_cell_fixed_gap --overwrite
+	$(SSB) run cases/li_full_cell_spring.toml --out $(OUT)/li_full_cell_spring --overwrite
 	$(SSB) plot $(OUT)/li_full_cell_fixed_gap $(OUT)/li_full_cell_spring --out $(OUT)/fixed_gap_vs_springs.png
 	@echo "results: $(abspath $(OUT)) (series.csv, fields/, summary.json, plots)"
 

@@ -13,9 +13,10 @@ from solver.io.series import read_series  # noqa: E402
 
 
 def run_case(case_file: str, out: Path, *sets: str) -> dict:
-    """``ssb run cases/<case_file> --out OUT --set ...``; the series of the run."""
+    """``ssb run cases/<case_file> --out OUT --overwrite --set ...``; the series of the run
+    (a script re-run replaces its earlier runs)."""
     cmd = [sys.executable, "-m", "solver.cli", "run", str(ROOT / "cases" / case_file),
-           "--out", str(out)]
+           "--out", str(out), "--overwrite"]
     for s in sets:
         cmd += ["--set", s]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)

@@ -7,14 +7,16 @@ Verbs:
     materials  list the materials library, or one entry with its sources
 
 Bad input ends every rank with exit status 2 and one line on standard error (from rank 0);
-the case is read and validated on rank 0 and the verdict broadcast, so no rank can hang.
+the case is read and validated on rank 0 and the verdict broadcast, so no rank can hang. A
+fault on one rank ends every rank with that rank's message (exit status 1); SIGINT and SIGTERM
+stop the run at the next step with its output complete (exit status 130 and 143).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
-import traceback
 from pathlib import Path
 
 import solver  # noqa: F401  (orders MPI before DOLFINx when the wheel is installed)
@@ -25,7 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="verb", required=True)
     run = sub.add_parser("run", help="run a case")
     run.add_argument("case", type=Path)
-    run.add_argument("--out", type=Path, help="run directory (default: runs/<case name>)")
+    run.add_argument("--out", help="run directory (default: runs/<case name>); it must be new "
+                     "or empty, unless --overwrite")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace the outputs of an earlier run in --out (other files are kept)")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override a case value, e.g. --set fixture.preload_MPa=3")
     check = sub.add_parser("check", help="validate a case and print it resolved")
@@ -43,48 +48,72 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load_on_root(comm, path: Path, sets: list[str]):
-    """Validate on rank 0 and broadcast (case, error) so all ranks agree."""
-    from solver.case import CaseError, load_case
+def _run(args) -> int:
+    """Run a case; return the exit status, the same on every rank and in ``summary.json``.
 
-    result = None
-    if comm.rank == 0:
+    0 completed, 1 failed, 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM.
+    """
+    from mpi4py import MPI
+
+    from solver.faults import RootError, SignalWatch, abort_on_fault
+    from solver.run import Run  # initialises PETSc, which installs its own SIGTERM handler
+
+    comm = MPI.COMM_WORLD
+    with SignalWatch() as watch:  # entered after PETSc, so that this handler is the one called
         try:
-            result = (load_case(path, sets), None)
-        except CaseError as err:
-            result = (None, str(err))
-    return comm.bcast(result, root=0)
+            case, out, run_dir = _prepare(comm, args)
+        except RootError as err:
+            return _fail(comm, str(err), 2 if err.user else 1)
+        run = None
+        try:
+            run = Run(case, out, comm, watch)
+            return _report(comm, run.execute(), out)
+        except RootError as err:  # raised on every rank alike: no abort needed
+            return _fail(comm, str(err), 1)
+        except Exception as err:  # a fault on this rank: report it and end every rank
+            return abort_on_fault(comm, err, cleanup=functools.partial(_abandon, run, run_dir, err))
+        finally:
+            if run_dir is not None:
+                run_dir.release()
+
+
+def _prepare(comm, args):
+    """Read the case and claim the run directory on rank 0.
+
+    Returns (case, out, run_dir) on every rank; ``run_dir`` (the lock) is held by rank 0 and
+    None elsewhere.
+    """
+    from solver.case import CaseError, load_case
+    from solver.faults import on_root
+    from solver.io.rundir import RunDirError, claim
+
+    case = on_root(comm, lambda: load_case(args.case, args.sets), (CaseError,))
+    out = args.out if args.out is not None else str(Path("runs") / case.name)
+    run_dir = on_root(comm, lambda: claim(out, args.case, args.overwrite), (RunDirError,))
+    return case, run_dir.path, run_dir if comm.rank == 0 else None
+
+
+def _report(comm, summary: dict, out: Path) -> int:
+    if summary["status"] == "failed":
+        return _fail(comm, summary["message"], 1)
+    if summary["status"] == "interrupted" and comm.rank == 0:
+        print(f"ssb: {summary['message']}; the output up to there is in {out}", file=sys.stderr,
+              flush=True)
+    return summary["exit_code"]
+
+
+def _abandon(run, run_dir, err) -> None:
+    """Local clean-up on the failing rank: rank 0 writes the failed summary, drops the lock."""
+    if run is not None:
+        run.abandon(err)
+    if run_dir is not None:
+        run_dir.release()
 
 
 def _fail(comm, message: str, code: int) -> int:
     if comm.rank == 0:
         print(f"ssb: error: {message}", file=sys.stderr, flush=True)
     return code
-
-
-def _run(args) -> int:
-    from mpi4py import MPI
-
-    comm = MPI.COMM_WORLD
-    case, error = _load_on_root(comm, args.case, args.sets)
-    if error:
-        return _fail(comm, error, 2)
-    from solver.run import Run
-
-    out = args.out or Path("runs") / case.name
-    try:
-        summary = Run(case, out, comm).execute()
-    except Exception as err:  # a bug or a fault on some rank: end every rank, keep the log
-        if comm.rank == 0 or comm.size == 1:
-            traceback.print_exc()
-        print(f"ssb: error on rank {comm.rank}: {type(err).__name__}: {err}", file=sys.stderr, flush=True)
-        if comm.size > 1:
-            comm.Abort(1)
-        return 1
-    comm.barrier()
-    if summary["status"] != "completed":
-        return _fail(comm, summary["message"], 1)
-    return 0
 
 
 def _check(args) -> int:

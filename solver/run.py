@@ -7,7 +7,6 @@ accepted step, flushed as it goes), ``fields/`` (ParaView), ``summary.json``, ``
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import platform
@@ -22,9 +21,11 @@ from petsc4py import PETSc
 
 import solver
 from solver.case import Case
+from solver.faults import Interrupted, SignalWatch, fault_message, on_root
 from solver.geometry import LayerSpec, build_die_stack
 from solver.io.fields import FieldWriter
 from solver.io.plots import pressure_plot
+from solver.io.rundir import write_summary
 from solver.io.series import SeriesWriter
 from solver.numerics.newton import PlungerNewtonSolver
 from solver.numerics.stepper import StepFailure, Stepper, StepperState
@@ -73,6 +74,15 @@ class _Recorder:
         self.reference_thickness = None
         self.rows = 0
         self.last: dict = {}
+        self.warned: set[str] = set()
+
+    def _warn_once(self, row: dict) -> None:
+        """Results the model does not cover: logged once and listed in summary.json."""
+        pressure = row["stack_pressure_MPa"]
+        if pressure < 0.0 and "tension" not in self.warned:
+            self.warned.add("tension")
+            self.run.warn(f"stack pressure {pressure:.4g} MPa at t = {row['time_s']:.6g} s: the "
+                          "plunger pulls on the stack, and contact loss is not modelled")
 
     def __call__(self, state: StepperState, event: str) -> None:
         case, solver_, diag = self.case, self.run.solver, self.run.diagnostics
@@ -120,6 +130,7 @@ class _Recorder:
             "dt_s": float(self.run.model.dt.value),
             "event": event,
         }
+        self._warn_once(row)
         self.series.write(row)
         self.last = row
         if self.rows % case.output.log_every == 0 or event:
@@ -135,28 +146,40 @@ class _Recorder:
         if event or (every and state.accepted_steps % every == 0):
             self.fields.write(state.time_s)
         self.rows += 1
+        self.run.watch.check(self.run.comm)  # every rank stops here, after a complete row
 
 
 class Run:
     """Set up and execute one case; ``execute`` returns the summary dictionary."""
 
-    def __init__(self, case: Case, out: Path, comm=MPI.COMM_WORLD):
+    def __init__(self, case: Case, out: Path, comm=MPI.COMM_WORLD,
+                 watch: SignalWatch | None = None):
         self.case, self.out, self.comm = case, Path(out), comm
+        self.watch = watch or SignalWatch()  # without a watch entered, no signal is caught
         self.t_start = time.perf_counter()
-        if comm.rank == 0:
-            self.out.mkdir(parents=True, exist_ok=True)
-            (self.out / "case.toml").write_text(tomli_w.dumps(case.resolved))
-        comm.barrier()
+        on_root(comm, self._write_case)
         self.log = _logger(self.out, comm)
         self.timings: dict[str, float] = {}
+        self.warnings: list[str] = []
+        self._outputs = None
+
+    def warn(self, message: str) -> None:
+        """Record a warning in the log and in summary.json (``warnings``)."""
+        self.warnings.append(message)
+        self.log.info(f"warning: {message}")
+
+    def _write_case(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / "case.toml").write_text(tomli_w.dumps(self.case.resolved))
 
     def setup(self) -> None:
         case, t0 = self.case, time.perf_counter()
         layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm, lay.radius_mm)
                   for lay in case.layers]
-        self.stack = build_die_stack(
-            self.comm, layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm
-        )
+        with self.watch.around_gmsh():
+            self.stack = build_die_stack(
+                self.comm, layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm
+            )
         self.timings["mesh_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         self.model = build_stack_model(case, self.stack)
@@ -186,6 +209,12 @@ class Run:
         return volume / n**0.5
 
     def execute(self) -> dict:
+        """Run the case; returns the summary (status ``completed``, ``failed`` or ``interrupted``).
+
+        Every rank leaves the stepping loop together for these three endings, so the files are
+        closed collectively after it. Any other exception propagates at once, with no collective
+        call on its way: the caller reports it and aborts the job (:mod:`solver.faults`).
+        """
         case = self.case
         self.setup()
         series = SeriesWriter(self.out / "series.csv", self.comm.rank == 0)
@@ -194,28 +223,65 @@ class Run:
         stepper = Stepper(case, self.model, self.solver, recorder)
         if self.model.has_transport:
             stepper.interface = self.diagnostics.interface_state
-        status, message = "completed", ""
+        self._outputs = (stepper, recorder, fields, series)  # for abandon()
+        status, message, code = "completed", "", 0
         t0 = time.perf_counter()
         try:
+            self.watch.check(self.comm)  # a signal during set-up
             stepper.run()
         except StepFailure as err:
-            status, message = "failed", str(err)
+            status, message, code = "failed", str(err), 1
             self.log.info(f"run stopped: {err}")
-        finally:
-            self.timings["stepping_s"] = time.perf_counter() - t0
-            self.timings["solve_s"] = stepper.timings["solve_s"]
-            if recorder.rows:
-                fields.write(stepper.state.time_s)
-            fields.close()
-            series.close()
-        summary = self._summary(stepper, recorder, fields, status, message)
+        except Interrupted as stop:
+            status, code = "interrupted", stop.exit_code
+            message = f"{stop} at t = {stepper.state.time_s:.6g} s"
+            self.log.info(f"run {message}; the output up to there is complete")
+            self.final_checkpoint(stepper)
+        self.timings["stepping_s"] = time.perf_counter() - t0
+        self.timings["solve_s"] = stepper.timings["solve_s"]
+        if recorder.rows:
+            fields.write(stepper.state.time_s)
+        fields.close()
+        series.close()
+        summary = self._summary(stepper, recorder, fields, status, message, code)
         if self.comm.rank == 0:
-            (self.out / "summary.json").write_text(json.dumps(summary, indent=2))
-            plot = pressure_plot({case.name: self.out}, self.out / "stack_pressure.png")
-            self.log.info(f"results in {self.out.resolve()} (series.csv, fields/, summary.json, {plot.name})")
+            self._plot()
+            write_summary(self.out, summary)  # last: its status is the run's ending
+            self.log.info(f"results in {self.out.resolve()} (series.csv, fields/, summary.json)")
         return summary
 
-    def _summary(self, stepper, recorder, fields, status, message) -> dict:
+    def final_checkpoint(self, stepper: Stepper) -> None:
+        """Save a restart checkpoint when a signal stops the run (a hook: nothing yet).
+
+        Called on every rank together at an accepted step, before the files are closed, with
+        the stepper's state (:class:`StepperState`) and the model's fields as they were
+        accepted; it may make collective calls.
+        """
+
+    def abandon(self, err: BaseException) -> None:
+        """After an exception on this rank: local clean-up only (no collective call).
+
+        Rank 0 closes ``series.csv`` and writes ``summary.json`` with status ``failed``;
+        the other ranks do nothing (their files are written collectively or not at all).
+        """
+        if self._outputs is None:  # during set-up: no summary yet, the log says why
+            self.log.info(f"run stopped during set-up: {fault_message(err, self.comm.rank)}")
+            return
+        stepper, recorder, fields, series = self._outputs
+        series.close()
+        if self.comm.rank != 0:
+            return
+        message = f"{fault_message(err, self.comm.rank)} at t = {stepper.state.time_s:.6g} s"
+        self.log.info(f"run stopped: {message}")
+        write_summary(self.out, self._summary(stepper, recorder, fields, "failed", message, 1))
+
+    def _plot(self) -> None:
+        try:
+            pressure_plot({self.case.name: self.out}, self.out / "stack_pressure.png")
+        except Exception as err:  # a plot is a convenience: never lose the summary over it
+            self.log.info(f"no stack_pressure.png: {type(err).__name__}: {err}")
+
+    def _summary(self, stepper, recorder, fields, status, message, code) -> dict:
         case = self.case
         self.timings["wall_s"] = time.perf_counter() - self.t_start
         sources = {
@@ -228,7 +294,9 @@ class Run:
         return {
             "case": case.name,
             "status": status,
+            "exit_code": code,
             "message": message,
+            "warnings": self.warnings,
             "final": recorder.last,
             "stepper": stepper.state.as_dict(),
             "fixture": {"type": case.fixture.type, "stiffness_N_per_mm": k if math.isfinite(k) else "inf"},

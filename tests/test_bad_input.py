@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +11,7 @@ import pytest
 
 from solver.case import CaseError, validate
 from tests.conftest import stack_doc
+from tests.probes import run
 
 ROOT = Path(__file__).resolve().parents[1]
 SSB = [sys.executable, "-m", "solver.cli"]
@@ -88,6 +89,17 @@ def _cases(tmp_path: Path):
         path.write_text(_merge(GOOD, snippet))
         yield path, key
     yield tmp_path / "missing.toml", "case file not found"
+    latin1 = tmp_path / "latin1.toml"  # rank 0 once raised before the broadcast: a hang
+    latin1.write_bytes("# r\u00e9sum\u00e9 in Latin-1\n".encode("latin-1") + GOOD.encode())
+    yield latin1, "not valid UTF-8 (byte 0xe9 at line 1, column 4)"
+    fifo = tmp_path / "fifo.toml"  # reading it would block rank 0 for ever
+    os.mkfifo(fifo)
+    yield fifo, "not a regular file"
+    yield Path("/dev/zero"), "not a regular file"
+    yield tmp_path, "not a regular file"
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * (1 << 20) + "\n" + GOOD)
+    yield big, "a case file has at most"
 
 
 @pytest.mark.parametrize("ranks", [1, 2])
@@ -98,8 +110,27 @@ def test_cli_error_on_every_rank(tmp_path, ranks):
         cmd = SSB + ["run", str(path), "--out", str(tmp_path / "out")]
         if ranks > 1:
             cmd = [MPIRUN, "-n", str(ranks), *cmd]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
+        proc = run(cmd, timeout=120)
         lines = [line for line in proc.stderr.splitlines() if line.strip()]
         assert proc.returncode == 2, proc.stderr
         assert len(lines) == 1 and key in lines[0], proc.stderr
         assert "Traceback" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("assignment", [
+    "geometry.stack.0.x=1",  # once a TypeError on rank 0: a hang on 2 ranks
+    "numerics=",  # once an AttributeError
+    "geometry.radial_mesh_size_um=1E-321",  # once a ZeroDivisionError in the mesh estimate
+    "numerics.petsc_options.ksp_type=\"nonexistent\"",  # once a traceback after set-up
+])
+def test_set_regressions_end_cleanly_on_two_ranks(tmp_path, assignment):
+    if MPIRUN is None:
+        pytest.skip("mpirun not found")
+    path = tmp_path / "good.toml"
+    path.write_text(GOOD)
+    cmd = [MPIRUN, "-n", "2", *SSB, "run", str(path), "--out", str(tmp_path / "out"),
+           "--set", assignment]
+    proc = run(cmd, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert len([ln for ln in proc.stderr.splitlines() if ln.strip()]) == 1, proc.stderr
+    assert not (tmp_path / "out").exists()

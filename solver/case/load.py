@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from solver import materials
-from solver.case.schema import CASE, REQUIRED, Leaf, ListOf, MapOf, Table
+from solver.case import limits
+from solver.case.petsc_check import check_petsc_options
+from solver.case.schema import CASE, NUMBER, REQUIRED, Leaf, ListOf, MapOf, Table
+from solver.faults import one_line
 from solver.units import MM2_PER_CM2, S_PER_H, UM_PER_MM, ZERO_CELSIUS_K
 
 
@@ -23,7 +26,7 @@ class CaseError(ValueError):
     """An invalid case: ``key`` is the dotted key, the message says what is allowed."""
 
     def __init__(self, key: str, message: str):
-        super().__init__(f"{key}: {message}" if key else message)
+        super().__init__(one_line(f"{key}: {message}" if key else message))
         self.key = key
 
 
@@ -128,7 +131,8 @@ class Case:
     @property
     def face_area_mm2(self) -> float:
         """Plunger face: the disk in 3-D and axisymmetric modes; in plane strain the half
-        width of the slot times a unit (1 mm) depth."""
+        width of the slot times a unit (1 mm) depth.
+        """
         if self.mode == "plane_strain":
             return self.die_radius_mm * 1.0
         return math.pi * self.die_radius_mm**2
@@ -170,8 +174,8 @@ def _check_leaf(spec: Leaf, value: Any, key: str) -> Any:
     )
     if not ok_type:
         raise CaseError(key, f"got {value!r} ({type(value).__name__}); expected {_type_name(spec.types)}")
-    if isinstance(value, int) and not isinstance(value, bool) and float in spec.types:
-        value = float(value)
+    if isinstance(value, int) and not isinstance(value, bool) and spec.types == NUMBER:
+        value = float(value)  # a number leaf is a float; a PETSc option keeps its integer
     for check in spec.checks:
         problem = check(value)
         if problem:
@@ -238,24 +242,26 @@ def parse_set(assignment: str) -> tuple[list[str], Any]:
 
 def apply_set(doc: dict[str, Any], path: list[str], value: Any) -> None:
     """Set ``doc[path] = value``; integer path parts index arrays (``protocol.1.duration_h``)."""
+    dotted = ".".join(path)
+    if not all(path):
+        raise CaseError("--set", f"got {dotted!r}; a key has an empty part")
     node: Any = doc
-    for i, part in enumerate(path[:-1]):
-        where = ".".join(path[: i + 1])
+    for i, part in enumerate(path):
+        where, last = ".".join(path[: i + 1]), i == len(path) - 1
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
                 raise CaseError(where, f"no entry {part!r} in an array of {len(node)}")
-            node = node[int(part)]
+            if last:
+                node[int(part)] = value
+            else:
+                node = node[int(part)]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
         else:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict | list):
-                raise CaseError(where, f"is a value, not a table; cannot set {'.'.join(path)}")
-    last = path[-1]
-    if isinstance(node, list):
-        if not last.isdigit() or int(last) >= len(node):
-            raise CaseError(".".join(path), f"no entry {last!r} in an array of {len(node)}")
-        node[int(last)] = value
-    else:
-        node[last] = value
+            raise CaseError(".".join(path[:i]), f"is a value, not a table; cannot set {dotted}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,6 +424,7 @@ def _freeze(doc: dict[str, Any]) -> Case:
         raise CaseError("electrochemistry.plating_region", f"material of '{plating}' has no molar volume to plate")
     protocol = _protocol(doc, capacity)
     hosts = tuple(layer.name for layer in layers if layer.material.lithiation is not None)
+    limits.check_protocol(doc, protocol, hosts)
     if plating is None and not hosts and any(s.current_mA_cm2 > 0 for s in protocol):
         raise CaseError("electrochemistry.plating_region", "missing: the protocol passes current and no layer is a Li host")
     for name, region in doc["regions"].items():
@@ -430,11 +437,16 @@ def _freeze(doc: dict[str, Any]) -> Case:
     num = doc["numerics"]
     if num["dt_min_s"] > num["dt_initial_s"] or num["dt_initial_s"] > num["dt_max_s"]:
         raise CaseError("numerics.dt_initial_s", f"need dt_min_s <= dt_initial_s <= dt_max_s (got {num['dt_min_s']}, {num['dt_initial_s']}, {num['dt_max_s']})")
+    if num["easy_newton_iterations"] > num["newton_max_iterations"]:
+        raise CaseError("numerics.easy_newton_iterations",
+                        f"got {num['easy_newton_iterations']}; must be <= "
+                        f"numerics.newton_max_iterations = {num['newton_max_iterations']}")
     out = doc["output"]
     for f in out["field_formats"]:
         if f not in ("vtx", "xdmf"):
             raise CaseError("output.field_formats", f"got {f!r}; allowed: 'vtx', 'xdmf'")
     radial = geo.get("radial_mesh_size_um", radius * UM_PER_MM / 8.0) / UM_PER_MM
+    limits.check_mesh(geo, layers, radius, geo["mode"], radial)
     return Case(
         name=doc["case"]["name"],
         description=doc["case"]["description"],
@@ -461,19 +473,45 @@ def _freeze(doc: dict[str, Any]) -> Case:
     )
 
 
+MAX_CASE_BYTES = 1 << 20
+"""A case file is a few kB; a larger one is refused rather than read into memory."""
+
+
+def _read_case_bytes(path: Path) -> bytes:
+    """Read a regular file of at most MAX_CASE_BYTES.
+
+    A pipe or a device (``/dev/stdin``, ``/dev/zero``) would block rank 0 for ever, or fill its
+    memory, while the other ranks wait for it.
+    """
+    if path.exists() and not path.is_file():
+        raise CaseError("", f"{path} is not a regular file (a case file is a TOML file)")
+    size = path.stat().st_size
+    if size > MAX_CASE_BYTES:
+        raise CaseError("", f"{path} has {size} bytes; a case file has at most {MAX_CASE_BYTES}")
+    return path.read_bytes()
+
+
 def load_case(path: str | Path, sets: list[str] | tuple[str, ...] = ()) -> Case:
     """Read, override, validate and freeze a case file.
 
     Raises:
         CaseError: for a missing or unreadable file, bad TOML, or any invalid key or value.
+
     """
     path = Path(path)
     try:
-        text = path.read_text()
+        data = _read_case_bytes(path)
     except FileNotFoundError:
         raise CaseError("", f"case file not found: {path}") from None
     except OSError as err:
-        raise CaseError("", f"cannot read case file {path}: {err.strerror}") from None
+        raise CaseError("", f"cannot read case file {path}: {err.strerror or err}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise CaseError("", f"{path} is not valid UTF-8 (byte 0x{data[err.start]:02x} at line "
+                        f"{line}, column {column}); TOML files are UTF-8") from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -486,6 +524,11 @@ def validate(doc: dict[str, Any], sets: list[str] | tuple[str, ...] = ()) -> Cas
     doc = copy.deepcopy(doc)
     for assignment in sets:
         apply_set(doc, *parse_set(assignment))
-    doc.setdefault("numerics", {}).setdefault("petsc_options", {})
+    numerics = doc.setdefault("numerics", {})
+    if isinstance(numerics, dict):  # else the walker names the key
+        numerics.setdefault("petsc_options", {})
     resolved = _walk(CASE, doc, "")
-    return _freeze(resolved)
+    case = _freeze(resolved)
+    num = case.numerics
+    check_petsc_options(num.linear_solver, num.petsc_options, CaseError)
+    return case

@@ -8,6 +8,7 @@ in :mod:`solver.case.load` walks the TOML document against this tree and fills d
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,7 @@ def non_negative(v: Any) -> str | None:
 
 def between(lo: float, hi: float) -> Check:
     def check(v: Any) -> str | None:
-        return None if lo <= v <= hi else f"must be in [{lo}, {hi}]"
+        return None if lo <= v <= hi else f"must be in [{lo:g}, {hi:g}]"
 
     return check
 
@@ -46,6 +47,46 @@ def above_absolute_zero(v: Any) -> str | None:
 
 def finite(v: Any) -> str | None:
     return None if math.isfinite(v) else "must be finite"
+
+
+def at_least(lo: float) -> Check:
+    def check(v: Any) -> str | None:
+        return None if v >= lo else f"must be >= {lo:g}"
+
+    return check
+
+
+def at_most(hi: float) -> Check:
+    def check(v: Any) -> str | None:
+        return None if v <= hi else f"must be <= {hi:g}"
+
+    return check
+
+
+# Bounds of what the model means (README, "Faults and limits"): beyond them a case is refused.
+MAX_THICKNESS_UM = 1.0e5  # 100 mm: a die-cell layer
+MIN_LENGTH_UM = 1.0e-3  # 1 nm: thicknesses and mesh sizes
+MAX_DIAMETER_MM = 1.0e3
+MAX_PRESSURE_MPA = 1.0e3  # above the strength of every solid in the library
+MAX_DURATION_H = 1.0e5  # about 11 years, per step and for the whole protocol
+MIN_DT_S, MAX_DT_S = 1.0e-12, 1.0e7
+MAX_CELLS = 1_000_000
+TEMPERATURE_RANGE_C = (-100.0, 180.0)  # a cell in service; Li melts at 180.5 C
+
+
+def solid_li_cell(v: Any) -> str | None:
+    lo, hi = TEMPERATURE_RANGE_C
+    if lo <= v <= hi:
+        return None
+    return f"must be in [{lo:g}, {hi:g}] C (a cell in service; Li melts at 180.5 C)"
+
+
+def plain_name(v: Any) -> str | None:
+    """Allow a plain name only: it is the default run directory ``runs/<name>``, never a path."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}", v):
+        return None
+    return ("must be a plain name of at most 100 letters, digits, '.', '_', '+' or '-', "
+            "starting with a letter or digit (it names the run directory runs/<name>)")
 
 
 REQUIRED = object()
@@ -85,8 +126,13 @@ NUMBER = (int, float)
 
 LAYER = Table(
     {
-        "thickness_um": Leaf(NUMBER, REQUIRED, (positive, finite), "layer thickness, um"),
-        "mesh_size_um": Leaf(NUMBER, None, (positive, finite), "axial element size, um"),
+        "thickness_um": Leaf(
+            NUMBER, REQUIRED, (at_least(MIN_LENGTH_UM), at_most(MAX_THICKNESS_UM)),
+            "layer thickness, um",
+        ),
+        "mesh_size_um": Leaf(
+            NUMBER, None, (at_least(MIN_LENGTH_UM), finite), "axial element size, um"
+        ),
         "diameter_mm": Leaf(NUMBER, None, (positive, finite),
                             "layer diameter when narrower than the bore, mm (default: the bore)"),
     }
@@ -124,10 +170,13 @@ STEP = Table(
     {
         "step": Leaf((str,), REQUIRED, (one_of("rest", "hold", "charge", "discharge"),)),
         "current_mA_cm2": Leaf(NUMBER, 0.0, (non_negative, finite), "current density, mA/cm^2"),
-        "duration_h": Leaf(NUMBER, None, (positive, finite), "end after this time, h"),
+        "duration_h": Leaf(
+            NUMBER, None, (positive, at_most(MAX_DURATION_H)), "end after this time, h"
+        ),
         "capacity_mAh_cm2": Leaf(NUMBER, None, (positive, finite), "end after this capacity"),
         "pressure_MPa": Leaf(
-            NUMBER, None, (non_negative, finite), "set the fixture to this pressure first, MPa"
+            NUMBER, None, (non_negative, at_most(MAX_PRESSURE_MPA)),
+            "set the fixture to this pressure first, MPa",
         ),
         "voltage_cutoff_V": Leaf(
             NUMBER, None, (finite,), "also end when voltage_V reaches this value, V"
@@ -139,7 +188,7 @@ CASE = Table(
     {
         "case": Table(
             {
-                "name": Leaf((str,), "case"),
+                "name": Leaf((str,), "case", (plain_name,)),
                 "description": Leaf((str,), ""),
             },
             required=False,
@@ -148,10 +197,16 @@ CASE = Table(
             {
                 "builder": Leaf((str,), "die_stack", (one_of("die_stack"),)),
                 "mode": Leaf((str,), "axisymmetric", (one_of("axisymmetric", "plane_strain", "3d"),)),
-                "die_diameter_mm": Leaf(NUMBER, REQUIRED, (positive, finite)),
-                "radial_mesh_size_um": Leaf(NUMBER, None, (positive, finite)),
+                "die_diameter_mm": Leaf(
+                    NUMBER, REQUIRED, (at_least(1.0e-3), at_most(MAX_DIAMETER_MM))
+                ),
+                "radial_mesh_size_um": Leaf(NUMBER, None, (at_least(MIN_LENGTH_UM), finite)),
                 "stack": Leaf((list,), REQUIRED, (), "layer names, bottom to top"),
                 "layers": MapOf(LAYER),
+                "max_cells": Leaf(
+                    (int,), MAX_CELLS, (positive,),
+                    "refuse a mesh estimated above this many cells (raise it for a finer mesh)",
+                ),
             }
         ),
         "regions": MapOf(REGION),
@@ -168,7 +223,7 @@ CASE = Table(
         "fixture": Table(
             {
                 "type": Leaf((str,), REQUIRED, (one_of("fixed_gap", "spring", "constant_pressure"),)),
-                "preload_MPa": Leaf(NUMBER, REQUIRED, (non_negative, finite)),
+                "preload_MPa": Leaf(NUMBER, REQUIRED, (non_negative, at_most(MAX_PRESSURE_MPA))),
                 "spring_stiffness_N_per_mm": Leaf(NUMBER, None, (positive, finite)),
                 "frame_stiffness_N_per_mm": Leaf(NUMBER, None, (positive, finite)),
             }
@@ -188,25 +243,30 @@ CASE = Table(
             required=False,
         ),
         "conditions": Table(
-            {"temperature_C": Leaf(NUMBER, 25.0, (above_absolute_zero, finite))},
+            {"temperature_C": Leaf(NUMBER, 25.0, (above_absolute_zero, solid_li_cell))},
             required=False,
         ),
         "protocol": ListOf(STEP, min_items=1),
         "numerics": Table(
             {
                 "element_degree": Leaf((int,), 2, (one_of(1, 2),)),
-                "dt_initial_s": Leaf(NUMBER, 1.0e-6, (positive, finite)),
-                "dt_min_s": Leaf(NUMBER, 1.0e-9, (positive, finite)),
-                "dt_max_s": Leaf(NUMBER, 1800.0, (positive, finite)),
+                "dt_initial_s": Leaf(NUMBER, 1.0e-6, (between(MIN_DT_S, MAX_DT_S),)),
+                "dt_min_s": Leaf(NUMBER, 1.0e-9, (between(MIN_DT_S, MAX_DT_S),)),
+                "dt_max_s": Leaf(NUMBER, 1800.0, (between(MIN_DT_S, MAX_DT_S),)),
                 "dt_growth": Leaf(NUMBER, 1.5, (between(1.0, 10.0),)),
                 "dt_cut": Leaf(NUMBER, 0.5, (between(0.01, 0.9),)),
-                "easy_newton_iterations": Leaf((int,), 5, (positive,)),
-                "max_creep_strain_increment": Leaf(NUMBER, 1.0e-2, (positive, finite)),
-                "creep_error_tolerance": Leaf(NUMBER, 0.05, (positive, finite), "error "
-                                              "of a step over its viscous flow; accumulates to <= tol/2 of the viscous strain"),
-                "max_theta_increment": Leaf(NUMBER, 0.05, (positive, finite)),
-                "newton_rtol": Leaf(NUMBER, 1.0e-9, (positive,)),
-                "newton_max_iterations": Leaf((int,), 25, (positive,)),
+                "easy_newton_iterations": Leaf((int,), 5, (between(1, 1000),)),
+                "max_creep_strain_increment": Leaf(NUMBER, 1.0e-2, (positive, at_most(0.1))),
+                "creep_error_tolerance": Leaf(
+                    NUMBER, 0.05, (between(1.0e-6, 10.0),),
+                    "error of a step over its viscous flow; accumulates to <= tol/2 of the "
+                    "viscous strain"),
+                "max_theta_increment": Leaf(NUMBER, 0.05, (positive, at_most(1.0))),
+                "newton_rtol": Leaf(
+                    NUMBER, 1.0e-9, (between(1.0e-14, 1.0e-4),),
+                    "relative residual: looser gives wrong stresses (10 gave 7.04 for 7.14 MPa)",
+                ),
+                "newton_max_iterations": Leaf((int,), 25, (between(1, 1000),)),
                 "linear_solver": Leaf((str,), "mumps", (one_of("mumps", "superlu_dist", "gamg"),)),
                 "petsc_options": MapOf(Leaf((str, int, float, bool))),
             },

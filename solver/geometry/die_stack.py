@@ -33,6 +33,8 @@ import dolfinx.io.gmsh
 import dolfinx.mesh
 import gmsh
 
+from solver.geometry.estimate import divisions as _divisions  # one rule for mesh and estimate
+
 __all__ = ["LayerSpec", "StackMesh", "build_die_stack"]
 
 MODES = ("axisymmetric", "plane_strain", "3d")
@@ -282,11 +284,6 @@ def _facet_names(layers: Sequence[LayerSpec], mode: str) -> list[str]:
         names.append(AXIS)  # the symmetry plane x = 0 in plane strain
     names += [interface_name(up.name, low.name) for low, up in itertools.pairwise(layers)]
     return names
-
-
-def _divisions(length: float, size: float, minimum: int) -> int:
-    """Return the number of elements of size at most ``size`` on ``length`` (>= minimum)."""
-    return max(minimum, math.ceil(length / size - 1e-9))
 
 
 @contextlib.contextmanager

@@ -5,6 +5,11 @@ One file per field keeps each file a single block with its own array, which ever
 point data on the mesh's own (degree-1) nodes, so the displacement is interpolated to P1;
 cell fields are DG0. With ``vtx`` the displacement is also written at its own degree to an
 ADIOS2 ``.bp`` file, which ParaView builds with the ADIOS2 reader open.
+
+Each XDMF file is reopened in append mode for every snapshot and closed after it: HDF5 keeps
+its metadata in memory while a file is open, so a run killed with the file open (SIGKILL, the
+death of a rank) would leave every ``.h5`` unreadable. Closed after each snapshot, the files
+hold every snapshot written before the stop; only a snapshot being written may be lost.
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ class FieldWriter:
             self._theta_sub = model.w.sub(THETA_SUB)
             self.theta = fem.Function(self._theta_sub.collapse().function_space, name="theta")
             self.point_fields["theta"] = self.theta
-        self._xdmf = {}
+        self._xdmf: dict[str, tuple[str, fem.Function]] = {}
         self._vtx = None
+        self._bp = False
         self._last_time: float | None = None
         if not formats:
             return
@@ -41,13 +47,15 @@ class FieldWriter:
         if "xdmf" in formats:
             functions = {**self.point_fields, **diagnostics.cell_fields}
             for name, f in functions.items():
-                xdmf = io.XDMFFile(comm, str((directory / f"{name}.xdmf").resolve()), "w")
-                xdmf.write_mesh(mesh)
-                self._xdmf[name] = (xdmf, f)
+                path = str((directory / f"{name}.xdmf").resolve())
+                with io.XDMFFile(comm, path, "w") as xdmf:
+                    xdmf.write_mesh(mesh)
+                self._xdmf[name] = (path, f)
         if "vtx" in formats:
             self.u_k = model.w.sub(0).collapse()
             self.u_k.name = "displacement_mm"
             self._vtx = io.VTXWriter(comm, str((directory / "displacement.bp").resolve()), [self.u_k])
+        self._bp = self._vtx is not None
 
     def write(self, t: float) -> None:
         """Write all fields at time t; a second write at the same time is skipped."""
@@ -58,20 +66,20 @@ class FieldWriter:
         if "theta" in self.point_fields:
             self.theta.x.array[:] = self._theta_sub.collapse().x.array
         self.diagnostics.update_cell_fields()
-        for xdmf, f in self._xdmf.values():
-            xdmf.write_function(f, t)
+        comm = self.model.W.mesh.comm
+        for path, f in self._xdmf.values():
+            with io.XDMFFile(comm, path, "a") as xdmf:
+                xdmf.write_function(f, t)
         if self._vtx is not None:
             self.u_k.x.array[:] = self._u_sub.collapse().x.array
             self._vtx.write(t)
 
     def close(self) -> None:
-        for xdmf, _ in self._xdmf.values():
-            xdmf.close()
-        self._xdmf = {}
+        """Close the ADIOS2 file, collectively (the XDMF files are closed after every write)."""
         if self._vtx is not None:
             self._vtx.close()
             self._vtx = None
 
     def files(self) -> list[str]:
-        names = [f"{n}.xdmf" for n in (*self.point_fields, *self.diagnostics.cell_fields)]
-        return names + (["displacement.bp"] if self._vtx is not None else [])
+        """Return the field files of this run (none when ``output.field_formats`` is empty)."""
+        return [f"{name}.xdmf" for name in self._xdmf] + (["displacement.bp"] if self._bp else [])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import math
 from pathlib import Path
 
 COLUMNS = (
@@ -32,7 +31,8 @@ COLUMNS = (
     "dt_s",
     "event",
 )
-"""Columns with units; a column that does not apply to a case is left empty."""
+"""Columns with units; a column that does not apply to a case is left empty (a value that
+is not a number is ``nan``)."""
 
 
 class SeriesWriter:
@@ -57,7 +57,8 @@ class SeriesWriter:
 
 
 def _fmt(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Empty for a column that is not modelled; a NaN is written as ``nan``, never hidden."""
+    if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.10g}"

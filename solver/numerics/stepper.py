@@ -55,6 +55,15 @@ def _quantized(factor: float) -> float:
     return 2.0 ** (np.floor(4.0 * np.log2(factor)) / 4.0)
 
 
+def resolvable_dt(time_s: float) -> float:
+    """Smallest step that moves time ``time_s`` by more than round-off: 1000 ulps of it (or of 1 s).
+
+    Below it ``t + dt`` loses most digits of dt (or equals t): the run would step for ever
+    with its time frozen.
+    """
+    return 1.0e3 * float(np.finfo(float).eps) * max(abs(time_s), 1.0)
+
+
 class StepFailure(RuntimeError):
     """The time step fell below dt_min_s without a converged, acceptable step."""
 
@@ -144,6 +153,11 @@ class Stepper:
         local = float(np.max(np.abs(d))) if d.size else 0.0
         return self.comm.allreduce(local, op=MPI.MAX)
 
+    def _finite(self) -> bool:
+        """Whether the trial solution is finite on every rank (a NaN is cut, never accepted)."""
+        local = bool(np.isfinite(self.model.w.x.array).all() and np.isfinite(self.solver.U))
+        return self.comm.allreduce(local, op=MPI.LAND)
+
     def _event(self, step: Step) -> tuple[str, bool]:
         """(event, overshoot) at the trial state: an emptied/filled interface or a cutoff."""
         if self.interface is None or not self.model.has_transport or step.signed_current_mA_cm2 == 0:
@@ -216,6 +230,9 @@ class Stepper:
         if not result.converged:
             self._restore(snap)
             return False, result, result.reason, num.dt_cut
+        if not self._finite():
+            self._restore(snap)
+            return False, result, "non-finite solution", num.dt_cut
         for increment, limit, what in (
                 (self.model.points.max_increment(), num.max_creep_strain_increment, "creep strain"),
                 (self._increment(self._theta_dofs), num.max_theta_increment, "theta")):
@@ -262,6 +279,12 @@ class Stepper:
                     raise StepFailure(
                         f"step {s.step_index} ({step.kind}) at t = {s.time_s:.6g} s: dt fell "
                         f"below numerics.dt_min_s = {num.dt_min_s} s ({why})"
+                    )
+                if s.dt_s < resolvable_dt(s.time_s):
+                    raise StepFailure(
+                        f"step {s.step_index} ({step.kind}) at t = {s.time_s:.6g} s: dt fell "
+                        f"to {s.dt_s:.3g} s, below what double precision resolves at this time "
+                        f"({resolvable_dt(s.time_s):.3g} s) ({why})"
                     )
                 continue
             event = why

@@ -1,0 +1,54 @@
+"""Run ``ssb`` with a fault injected on one rank: ``python tests/inject_fault.py RANK KIND ARGS``.
+
+KIND ``raise``: a RuntimeError on rank RANK at the third accepted step, while the other ranks go
+on into the next Newton solve. KIND ``enospc``: ``series.csv`` (written by rank 0) fails with
+"No space left on device" after its second row, as on a full disk or an exhausted quota.
+"""
+
+from __future__ import annotations
+
+import errno
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mpi4py import MPI
+
+import solver.cli
+import solver.io.series
+import solver.run
+
+
+def _raise_at_step_3(rank: int) -> None:
+    record = solver.run._Recorder.__call__
+
+    def call(self, state, event):
+        if MPI.COMM_WORLD.rank == rank and state.accepted_steps == 3:
+            raise RuntimeError("injected fault")
+        record(self, state, event)
+
+    solver.run._Recorder.__call__ = call
+
+
+def _full_disk_after_two_rows() -> None:
+    write = solver.io.series.SeriesWriter.write
+
+    def full(self, row):
+        self.rows_written = getattr(self, "rows_written", 0) + 1
+        if self._file and self.rows_written > 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self.path))
+        write(self, row)
+
+    solver.io.series.SeriesWriter.write = full
+
+
+if __name__ == "__main__":
+    rank, kind = int(sys.argv[1]), sys.argv[2]
+    if kind == "raise":
+        _raise_at_step_3(rank)
+    elif kind == "enospc":
+        _full_disk_after_two_rows()
+    else:
+        raise SystemExit(f"unknown fault {kind!r}")
+    sys.exit(solver.cli.main(sys.argv[3:]))
