@@ -13,21 +13,27 @@ the case is read and validated on rank 0 and the verdict broadcast, so no rank c
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import traceback
 from pathlib import Path
 
-import solver  # noqa: F401  (orders MPI before DOLFINx when the wheel is installed)
+import solver  # first: orders MPI before DOLFINx when the wheel is installed
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ssb", description=__doc__.split("\n")[0])
+    p.add_argument("--version", action="version", version=f"ssb-solver {solver.__version__}")
     sub = p.add_subparsers(dest="verb", required=True)
     run = sub.add_parser("run", help="run a case")
     run.add_argument("case", type=Path)
-    run.add_argument("--out", type=Path, help="run directory (default: runs/<case name>)")
+    run.add_argument("--out", type=Path,
+                     help="run directory (default: runs/<case name>-<UTC date-time>, a new one)")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override a case value, e.g. --set fixture.preload_MPa=3")
+    run.add_argument("--quiet", "-q", action="store_true",
+                     help="no progress lines on the terminal (run.log still has them; errors "
+                          "still print)")
     check = sub.add_parser("check", help="validate a case and print it resolved")
     check.add_argument("case", type=Path)
     check.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
@@ -69,11 +75,15 @@ def _run(args) -> int:
     case, error = _load_on_root(comm, args.case, args.sets)
     if error:
         return _fail(comm, error, 2)
+    from solver.io.rundir import default_run_dir
     from solver.run import Run
 
-    out = args.out or Path("runs") / case.name
+    out = args.out or default_run_dir(case.name, comm)
     try:
-        summary = Run(case, out, comm).execute()
+        run = Run(case, out, comm)
+        if args.quiet:
+            _silence(run.log)
+        summary = run.execute()
     except Exception as err:  # a bug or a fault on some rank: end every rank, keep the log
         if comm.rank == 0 or comm.size == 1:
             traceback.print_exc()
@@ -85,6 +95,13 @@ def _run(args) -> int:
     if summary["status"] != "completed":
         return _fail(comm, summary["message"], 1)
     return 0
+
+
+def _silence(log) -> None:
+    """Drop the terminal handler of a run's logger; its run.log file handler stays."""
+    for handler in list(log.handlers):
+        if not isinstance(handler, logging.FileHandler):
+            log.removeHandler(handler)
 
 
 def _check(args) -> int:
@@ -137,8 +154,11 @@ def _materials(args) -> int:
         print(f"{'name':{width}s}  {'tag':11s}  description")
         for name, m in rows:
             tag = m.category or ("host" if m.lithiation is not None else "")
-            print(f"{name:{width}s}  {tag:11s}  {m.description}")
-        print("\n`ssb materials NAME` shows every parameter of an entry with its unit and source.")
+            also = materials.aliases(name)
+            print(f"{name:{width}s}  {tag:11s}  {m.description}"
+                  + (f" (also: {', '.join(also)})" if also else ""))
+        print("\nNames ignore case, spaces, '-' and '_' (Li6PS5Cl, LPSCl); `ssb materials NAME`"
+              " shows every parameter of an entry with its unit and source.")
         return 0
     try:
         m = materials.get(args.name)
@@ -160,6 +180,8 @@ def _materials(args) -> int:
 
     tag = m.category or ("host" if m.lithiation is not None else "")
     print(f"{m.name} [{tag}]: {m.description}")
+    if materials.aliases(m.name):
+        print(f"  also called: {', '.join(materials.aliases(m.name))}")
     e = m.elastic
     print("  elastic (neo-Hookean):")
     print(f"    E = {e.youngs_modulus_MPa / 1e3:.4g} GPa, nu = {e.poisson_ratio:.4g}  "
