@@ -127,8 +127,7 @@ class _Recorder:
                 + f"newton {state.last_iterations:2d} | "
                 f"dt {row['dt_s']:9.3g} s" + (f" | {event}" if event else "")
             )
-        every = case.output.fields_every
-        if event or (every and state.accepted_steps % every == 0):
+        if event or self.fields.due(state.accepted_steps, state.time_s):
             self.fields.write(state.time_s)
         self.rows += 1
 
@@ -184,7 +183,9 @@ class Run:
         case = self.case
         self.setup()
         series = SeriesWriter(self.out / "series.csv", self.comm.rank == 0)
-        fields = FieldWriter(self.out / "fields", self.model, self.diagnostics, case.output.field_formats)
+        out = case.output
+        fields = FieldWriter(self.out / "fields", self.model, self.diagnostics, out.field_formats,
+                             out.fields_every, out.fields_every_h)
         recorder = _Recorder(case, self, self.log, series, fields)
         stepper = Stepper(case, self.model, self.solver, recorder)
         if self.model.has_transport:

@@ -93,6 +93,7 @@ class Output:
     fields_every: int
     field_formats: tuple[str, ...]
     log_every: int
+    fields_every_h: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -414,7 +415,8 @@ def _freeze(doc: dict[str, Any]) -> Case:
         temperature_K=doc["conditions"]["temperature_C"] + ZERO_CELSIUS_K,
         protocol=protocol,
         numerics=Numerics(**{k: v for k, v in num.items()}),
-        output=Output(out["fields_every"], tuple(out["field_formats"]), out["log_every"]),
+        output=Output(out["fields_every"], tuple(out["field_formats"]), out["log_every"],
+                      out["fields_every_h"]),
         resolved=doc,
     )
 

@@ -209,6 +209,10 @@ CASE = Table(
         "output": Table(
             {
                 "fields_every": Leaf((int,), 10, (non_negative,), "0 = only first and last"),
+                "fields_every_h": Leaf(
+                    NUMBER, 0.5, (non_negative, finite),
+                    "also a snapshot at least every this many hours of simulated time, 0 = off",
+                ),
                 "field_formats": Leaf((list,), ["xdmf"], (), "any of 'xdmf' (ParaView 5.11+), 'vtx' (ADIOS2 ParaView)"),
                 "log_every": Leaf((int,), 1, (positive,), "progress line every N steps"),
             },

@@ -1,75 +1,189 @@
-"""Fields for ParaView: one XDMF time series per field (``fields/<name>.xdmf``).
+"""Fields for ParaView: every field of a run in one file, ``fields/fields.xdmf`` (+ ``fields.h5``).
 
-One file per field keeps each file a single block with its own array, which every ParaView
-(5.11 included, through its Xdmf3 reader) opens with all time steps. XDMF needs
-point data on the mesh's own (degree-1) nodes, so the displacement is interpolated to P1;
-cell fields are DG0. With ``vtx`` the displacement is also written at its own degree to an
-ADIOS2 ``.bp`` file, which ParaView builds with the ADIOS2 reader open.
+DOLFINx writes one temporal collection per function, which ParaView shows as one block per
+field (each needing AppendAttributes to be seen together). After each snapshot rank 0 rewrites
+the XML (``regroup_xdmf``) as a single temporal collection whose grids carry every field at
+their time, so ParaView opens one unstructured grid with all arrays and all time steps. The
+HDF5 data are not touched. The cell regions are the cell array ``region`` (the gmsh tag) with
+their names beside it: one field-data array per region, named after it, holding its tag, and an
+XDMF ``Information`` element ``regions`` ("1 cathode, 2 separator, ...").
+
+XDMF needs point data on the mesh's own (degree-1) nodes, so the displacement is interpolated
+to P1 there; cell fields are DG0. With ``vtx`` every field is also written to the ADIOS2 file
+``fields.bp`` in discontinuous Lagrange of the displacement's degree (VTX needs one element for
+all functions; the DG space holds the P_k displacement and the DG0 fields exactly).
+
+Snapshots are taken every ``fields_every`` accepted steps and at least every ``fields_every_h``
+hours of simulated time (at the first accepted step past each multiple), so a long charge with
+long steps is not left with two frames.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from dolfinx import fem, io
 
+FIELDS_FILE = "fields.xdmf"
+VTX_FILE = "fields.bp"
+_XI_INCLUDE = "{https://www.w3.org/2001/XInclude}include"
+
+
+def regroup_xdmf(text: str, regions: dict[str, int]) -> str:
+    """One temporal collection with every attribute per time, from DOLFINx's XDMF text.
+
+    ``text`` holds a mesh grid and one temporal collection per function; the result inlines the
+    mesh's Topology and Geometry in each time's grid (the same HDF5 datasets, not copies) and
+    adds the region names (``regions``: name -> cell tag) as field data and Information.
+    """
+    root = ET.fromstring(text)
+    domain = root.find("Domain")
+    mesh = next(g for g in domain.findall("Grid") if g.get("GridType") == "Uniform")
+    shape = [mesh.find("Topology"), mesh.find("Geometry")]
+    times: dict[str, list[ET.Element]] = {}
+    for series in domain.findall("Grid"):
+        if series.get("CollectionType") != "Temporal":
+            continue
+        for grid in series.findall("Grid"):
+            times.setdefault(grid.find("Time").get("Value"), []).extend(grid.findall("Attribute"))
+
+    out_root = ET.Element("Xdmf", Version="3.0")
+    out_domain = ET.SubElement(out_root, "Domain")
+    listing = ", ".join(f"{tag} {name}" for name, tag in sorted(regions.items(), key=_by_tag))
+    ET.SubElement(out_domain, "Information", Name="regions", Value=listing)
+    collection = ET.SubElement(out_domain, "Grid", Name="fields", GridType="Collection",
+                               CollectionType="Temporal")
+    for value, attributes in times.items():
+        grid = ET.SubElement(collection, "Grid", Name="fields", GridType="Uniform")
+        grid.extend(_copy(e) for e in shape)
+        ET.SubElement(grid, "Time", Value=value)
+        grid.extend(_copy(a) for a in attributes)
+        for name, tag in sorted(regions.items(), key=_by_tag):
+            grid.append(_region_attribute(name, tag))
+    ET.indent(out_root)
+    return '<?xml version="1.0"?>\n' + ET.tostring(out_root, encoding="unicode") + "\n"
+
+
+def _by_tag(item: tuple[str, int]) -> int:
+    return item[1]
+
+
+def _copy(element: ET.Element) -> ET.Element:
+    return ET.fromstring(ET.tostring(element))
+
+
+def _region_attribute(name: str, tag: int) -> ET.Element:
+    """Field data ``name`` = ``tag``: ParaView lists the region names with their tags."""
+    attribute = ET.Element("Attribute", Name=name, AttributeType="Scalar", Center="Grid")
+    item = ET.SubElement(attribute, "DataItem", Dimensions="1", NumberType="Int", Format="XML")
+    item.text = str(tag)
+    return attribute
+
 
 class FieldWriter:
-    def __init__(self, directory: Path, model, diagnostics, formats: tuple[str, ...]):
+    """Snapshots of the displacement, theta of hosts and the diagnostics' cell fields."""
+
+    def __init__(self, directory: Path, model, diagnostics, formats: tuple[str, ...],
+                 fields_every: int = 0, fields_every_h: float = 0.0):
         self.directory = directory
         mesh = model.W.mesh
         comm = mesh.comm
         self.model, self.diagnostics = model, diagnostics
+        self.regions = {name: int(tag) for name, tag in model.stack.cell_regions.items()}
+        self.every = fields_every
+        self.every_s = fields_every_h * 3600.0
+        self._next_s = 0.0
         self._u_sub = model.w.sub(0)
         gdim = mesh.geometry.dim
-        self.u_p1 = fem.Function(fem.functionspace(mesh, ("Lagrange", 1, (gdim,))), name="displacement_mm")
+        self.u_p1 = fem.Function(fem.functionspace(mesh, ("Lagrange", 1, (gdim,))),
+                                 name="displacement_mm")
         self.point_fields = {"displacement_mm": self.u_p1}
         if model.has_transport:
             self._theta_sub = model.w.sub(2)
             self.theta = fem.Function(self._theta_sub.collapse().function_space, name="theta")
             self.point_fields["theta"] = self.theta
-        self._xdmf = {}
+        self._xdmf = None
         self._vtx = None
         self._last_time: float | None = None
+        self.formats = tuple(formats)
         if not formats:
             return
         if comm.rank == 0:
             directory.mkdir(parents=True, exist_ok=True)
         comm.barrier()
         if "xdmf" in formats:
-            functions = {**self.point_fields, **diagnostics.cell_fields}
-            for name, f in functions.items():
-                xdmf = io.XDMFFile(comm, str((directory / f"{name}.xdmf").resolve()), "w")
-                xdmf.write_mesh(mesh)
-                self._xdmf[name] = (xdmf, f)
+            self._xdmf = io.XDMFFile(comm, str((directory / FIELDS_FILE).resolve()), "w")
+            self._xdmf.write_mesh(mesh)
         if "vtx" in formats:
-            self.u_k = model.w.sub(0).collapse()
-            self.u_k.name = "displacement_mm"
-            self._vtx = io.VTXWriter(comm, str((directory / "displacement.bp").resolve()), [self.u_k])
+            self._setup_vtx(mesh)
+
+    def _setup_vtx(self, mesh) -> None:
+        """Every field in discontinuous Lagrange of the displacement's degree (one element)."""
+        degree = self._u_sub.collapse().function_space.element.basix_element.degree
+        gdim = mesh.geometry.dim
+        vector = fem.functionspace(mesh, ("Discontinuous Lagrange", degree, (gdim,)))
+        scalar = fem.functionspace(mesh, ("Discontinuous Lagrange", degree))
+        self._vtx_u = fem.Function(vector, name="displacement_mm")
+        self._vtx_fields = {"displacement_mm": self._vtx_u}
+        for name in (*self.point_fields, *self.diagnostics.cell_fields):
+            if name != "displacement_mm":
+                self._vtx_fields[name] = fem.Function(scalar, name=name)
+        path = str((self.directory / VTX_FILE).resolve())
+        self._vtx = io.VTXWriter(mesh.comm, path, list(self._vtx_fields.values()))
+
+    def _functions(self) -> dict[str, fem.Function]:
+        return {**self.point_fields, **self.diagnostics.cell_fields}
+
+    def due(self, steps: int, time_s: float) -> bool:
+        """Whether the accepted step ``steps`` at ``time_s`` is a snapshot by step or by time."""
+        by_step = self.every > 0 and steps % self.every == 0
+        by_time = self.every_s > 0 and time_s >= self._next_s
+        return by_step or by_time
 
     def write(self, t: float) -> None:
         """Write all fields at time t; a second write at the same time is skipped."""
-        if (not self._xdmf and self._vtx is None) or t == self._last_time:
+        if (self._xdmf is None and self._vtx is None) or t == self._last_time:
             return
         self._last_time = t
-        self.u_p1.interpolate(self._u_sub.collapse())
+        if self.every_s > 0:
+            self._next_s = (math.floor(t / self.every_s) + 1) * self.every_s
+        u = self._u_sub.collapse()
+        self.u_p1.interpolate(u)
         if "theta" in self.point_fields:
             self.theta.x.array[:] = self._theta_sub.collapse().x.array
         self.diagnostics.update_cell_fields()
-        for xdmf, f in self._xdmf.values():
-            xdmf.write_function(f, t)
+        if self._xdmf is not None:
+            for f in self._functions().values():
+                self._xdmf.write_function(f, t)
+            self._regroup()
         if self._vtx is not None:
-            self.u_k.x.array[:] = self._u_sub.collapse().x.array
+            self._vtx_u.interpolate(u)
+            for name, f in self._functions().items():
+                if name != "displacement_mm":
+                    self._vtx_fields[name].interpolate(f)
             self._vtx.write(t)
 
+    def _regroup(self) -> None:
+        """Rank 0 rewrites DOLFINx's XML (saved by rank 0 on each write) as one collection."""
+        if self.model.W.mesh.comm.rank != 0:
+            return
+        path = self.directory / FIELDS_FILE
+        tmp = path.with_suffix(".xdmf.tmp")
+        tmp.write_text(regroup_xdmf(path.read_text(), self.regions))
+        os.replace(tmp, path)
+
     def close(self) -> None:
-        for xdmf, _ in self._xdmf.values():
-            xdmf.close()
-        self._xdmf = {}
+        """Close the files (the XDMF text is complete after every write)."""
+        if self._xdmf is not None:
+            self._xdmf.close()
+            self._xdmf = None
         if self._vtx is not None:
             self._vtx.close()
             self._vtx = None
 
     def files(self) -> list[str]:
-        names = [f"{n}.xdmf" for n in (*self.point_fields, *self.diagnostics.cell_fields)]
-        return names + (["displacement.bp"] if self._vtx is not None else [])
+        """Names of the files written in the fields directory (the XDMF one references .h5)."""
+        return [{"xdmf": FIELDS_FILE, "vtx": VTX_FILE}[f] for f in self.formats]
