@@ -5,6 +5,8 @@ Verbs:
     check      validate a case file and print the resolved case
     plot       stack pressure against capacity for one or more run directories
     materials  list the materials library, or one entry with its sources
+    show       a picture of one field of a run (solver/show.py)
+    mesh       the mesh of a case as .msh, .xdmf or .vtu (solver/meshio_export.py)
 
 Bad input ends every rank with exit status 2 and one line on standard error (from rank 0);
 the case is read and validated on rank 0 and the verdict broadcast, so no rank can hang.
@@ -46,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
                       "each (default: stack_pressure_MPa)")
     mats = sub.add_parser("materials", help="list the library or show one entry")
     mats.add_argument("name", nargs="?")
+    from solver import meshio_export, show  # verbs that live in their own modules
+
+    show.add_parser(sub)
+    meshio_export.add_parser(sub)
     return p
 
 
@@ -236,6 +242,8 @@ def _materials(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if hasattr(args, "handler"):
+        return args.handler(args)
     return {"run": _run, "check": _check, "plot": _plot, "materials": _materials}[args.verb](args)
 
 
