@@ -15,7 +15,6 @@ the case is read and validated on rank 0 and the verdict broadcast, so no rank c
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import traceback
 from pathlib import Path
@@ -39,13 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate a case and print it resolved")
     check.add_argument("case", type=Path)
     check.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
-    plot = sub.add_parser("plot", help="stack pressure vs capacity of run directories")
+    plot = sub.add_parser("plot", help="stack pressure of run directories, a panel per "
+                          "protocol step, with the measured points of their cases")
     plot.add_argument("runs", type=Path, nargs="+")
     plot.add_argument("--out", type=Path, required=True, help="PNG file to write")
-    plot.add_argument("--x", default=None, help="series.csv column for the x axis "
-                      "(default: capacity, or time when no charge passes)")
-    plot.add_argument("--y", default=None, help="comma-separated series.csv columns, one panel "
-                      "each (default: stack_pressure_MPa)")
+    plot.add_argument("--x", default=None, help="series.csv column for the x axis (default: "
+                      "per protocol step, time in a hold or rest, capacity in a charge)")
+    plot.add_argument("--y", default=None, help="series.csv column(s), comma-separated, one "
+                      "panel each (default: stack_pressure_MPa)")
     mats = sub.add_parser("materials", help="list the library or show one entry")
     mats.add_argument("name", nargs="?")
     from solver import meshio_export, show  # verbs that live in their own modules
@@ -81,14 +81,14 @@ def _run(args) -> int:
     case, error = _load_on_root(comm, args.case, args.sets)
     if error:
         return _fail(comm, error, 2)
-    from solver.io.rundir import default_run_dir
+    from solver.io.rundir import default_run_dir, silence_terminal
     from solver.run import Run
 
     out = args.out or default_run_dir(case.name, comm)
     try:
         run = Run(case, out, comm)
         if args.quiet:
-            _silence(run.log)
+            silence_terminal(run.log)
         summary = run.execute()
     except Exception as err:  # a bug or a fault on some rank: end every rank, keep the log
         if comm.rank == 0 or comm.size == 1:
@@ -101,13 +101,6 @@ def _run(args) -> int:
     if summary["status"] != "completed":
         return _fail(comm, summary["message"], 1)
     return 0
-
-
-def _silence(log) -> None:
-    """Drop the terminal handler of a run's logger; its run.log file handler stays."""
-    for handler in list(log.handlers):
-        if not isinstance(handler, logging.FileHandler):
-            log.removeHandler(handler)
 
 
 def _check(args) -> int:
@@ -133,8 +126,13 @@ def _plot(args) -> int:
         print(f"ssb: error: no series.csv in {', '.join(missing)}", file=sys.stderr)
         return 2
     runs = {r.name: r for r in args.runs}
-    if args.x is None and args.y is None:
-        out = pressure_plot(runs, args.out)
+    if args.x is None and "," not in (args.y or ""):  # one column: a panel per protocol step
+        y = args.y or "stack_pressure_MPa"
+        if y not in COLUMNS:
+            print(f"ssb: error: --y: unknown column {y}; columns: {', '.join(COLUMNS)}",
+                  file=sys.stderr)
+            return 2
+        out = pressure_plot(runs, args.out, y)
     else:
         x = args.x or "capacity_mAh_cm2"
         ys = (args.y or "stack_pressure_MPa").split(",")

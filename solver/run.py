@@ -115,6 +115,7 @@ class _Recorder:
             "newton_iterations": state.last_iterations,
             "dt_s": float(self.run.model.dt.value),
             "event": event,
+            "protocol_step": state.step_index,
         }
         self.series.write(row)
         self.last = row

@@ -199,7 +199,9 @@ def _walk(spec: Any, value: Any, key: str) -> Any:
             elif isinstance(sub, MapOf):
                 out[k] = {}
             elif isinstance(sub, ListOf):
-                raise CaseError(sub_key, "missing required list")
+                if sub.min_items:
+                    raise CaseError(sub_key, "missing required list")
+                out[k] = []
         return out
     if isinstance(spec, MapOf):
         if not isinstance(value, dict):
@@ -358,6 +360,20 @@ def _protocol(doc: dict[str, Any], cathode_capacity: float | None) -> tuple[Step
     return tuple(steps)
 
 
+def _check_measured(points: list[dict[str, Any]]) -> None:
+    """Each measured point names a series column and exactly one of time_h, capacity."""
+    from solver.io.series import COLUMNS
+
+    for i, point in enumerate(points):
+        key = f"measured.{i}"
+        if point["column"] not in COLUMNS:
+            raise CaseError(f"{key}.column", f"got {point['column']!r}; not a series.csv column"
+                            + _suggest(point["column"], list(COLUMNS)))
+        at = [k for k in ("time_h", "capacity_mAh_cm2") if k in point]
+        if len(at) != 1:
+            raise CaseError(key, f"needs exactly one of time_h, capacity_mAh_cm2 (got {at or 'none'})")
+
+
 def _freeze(doc: dict[str, Any]) -> Case:
     geo = doc["geometry"]
     radius = geo["die_diameter_mm"] / 2.0
@@ -394,6 +410,7 @@ def _freeze(doc: dict[str, Any]) -> Case:
     for f in out["field_formats"]:
         if f not in ("vtx", "xdmf"):
             raise CaseError("output.field_formats", f"got {f!r}; allowed: 'vtx', 'xdmf'")
+    _check_measured(doc["measured"])
     radial = geo.get("radial_mesh_size_um", radius * UM_PER_MM / 8.0) / UM_PER_MM
     return Case(
         name=doc["case"]["name"],

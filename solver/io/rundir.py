@@ -1,7 +1,11 @@
-"""The default run directory: ``runs/<case name>-<UTC timestamp>``, so no run replaces another."""
+"""Where a run writes: a new default directory, and a quiet terminal.
+
+The default is ``runs/<case>-<UTC timestamp>``, so no run replaces another.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -20,3 +24,10 @@ def default_run_dir(case_name: str, comm, root: Path = Path("runs")) -> Path:
             n += 1
             path = root / f"{stem}-{n}"
     return Path(comm.bcast(str(path) if path is not None else None, root=0))
+
+
+def silence_terminal(log: logging.Logger) -> None:
+    """Drop the terminal handler of a run's logger; its run.log file handler stays."""
+    for handler in list(log.handlers):
+        if not isinstance(handler, logging.FileHandler):
+            log.removeHandler(handler)
