@@ -203,16 +203,21 @@ def pressure_figure(runs: dict[str, Path], y: str = "stack_pressure_MPa"):
 
 
 def _step_title(data: list[_Run], k: int, kind: str) -> str:
-    step = next((r.protocol[k] for r in data if k < len(r.protocol)), {})
-    what = {"charge": "charge", "discharge": "discharge", "hold": "hold", "rest": "rest"}[kind]
+    """'step 2: hold (5 MPa, 0.1 h)', with only the settings all runs share."""
+    steps = [r.protocol[k] for r in data if k < len(r.protocol)]
+
+    def shared(key: str):
+        values = {step.get(key) for step in steps}
+        return values.pop() if len(values) == 1 else None
+
     detail = []
-    if "pressure_MPa" in step:
-        detail.append(f"{step['pressure_MPa']:g} MPa")
-    if "current_mA_cm2" in step and kind in ("charge", "discharge"):
-        detail.append(f"{step['current_mA_cm2']:g} mA/cm$^2$")
-    if "duration_h" in step:
-        detail.append(f"{step['duration_h']:g} h")
-    return f"step {k + 1}: {what}" + (f" ({', '.join(detail)})" if detail else "")
+    if shared("pressure_MPa") is not None:
+        detail.append(f"{shared('pressure_MPa'):g} MPa")
+    if kind in ("charge", "discharge") and shared("current_mA_cm2") is not None:
+        detail.append(f"{shared('current_mA_cm2'):g} mA/cm$^2$")
+    if shared("duration_h") is not None:
+        detail.append(f"{shared('duration_h'):g} h")
+    return f"step {k + 1}: {kind}" + (f" ({', '.join(detail)})" if detail else "")
 
 
 def _legend(fig, axes) -> None:
