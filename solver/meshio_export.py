@@ -22,20 +22,32 @@ class MeshExportError(ValueError):
 
 def export_case_mesh(case, out: str | Path) -> Path:
     """Mesh ``case`` (a validated :class:`solver.case.Case`) and write it to ``out``."""
+    from solver.geometry import LayerSpec
+
+    layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm) for lay in case.layers]
+    return export_stack_mesh(layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm,
+                             out)
+
+
+def export_stack_mesh(layers, radius_mm: float, mode: str, radial_mesh_size_mm: float,
+                      out: str | Path) -> Path:
+    """Mesh a die stack (:func:`solver.geometry.build_die_stack` arguments) into ``out``."""
     import gmsh
 
-    from solver.geometry import LayerSpec, die_stack_model
+    from solver.geometry import build_die_stack, die_stack_model
 
     out = Path(out)
     if out.suffix not in FORMATS:
         raise MeshExportError(f"--out: got '{out.name}'; the format follows the suffix, one of "
                               f"{', '.join(FORMATS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm) for lay in case.layers]
     if out.suffix == ".xdmf":
-        _write_xdmf(layers, case, out)
+        from mpi4py import MPI
+
+        write_xdmf(build_die_stack(MPI.COMM_WORLD, layers, radius_mm, mode,
+                                   radial_mesh_size_mm), out)
         return out
-    with die_stack_model(layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm):
+    with die_stack_model(layers, radius_mm, mode, radial_mesh_size_mm):
         gmsh.option.setNumber("Mesh.MshFileVersion", 4.1)
         if out.suffix == ".msh":
             gmsh.write(str(out))
@@ -43,7 +55,7 @@ def export_case_mesh(case, out: str | Path) -> Path:
         with tempfile.TemporaryDirectory(prefix="ssb-mesh-") as tmp:
             msh = Path(tmp) / "stack.msh"
             gmsh.write(str(msh))
-            _write_vtu(msh, out, 3 if case.mode == "3d" else 2)
+            _write_vtu(msh, out, 3 if mode == "3d" else 2)
     return out
 
 
@@ -59,24 +71,19 @@ def _write_vtu(msh: Path, out: Path, tdim: int) -> None:
                                   cell_data={"region": regions}))
 
 
-def _write_xdmf(layers, case, out: Path) -> None:
-    """The distributed DOLFINx mesh with its named cell and facet tags."""
+def write_xdmf(body, out: Path) -> None:
+    """A distributed DOLFINx mesh with its named cell and facet tags (a StackMesh/BodyMesh)."""
     from dolfinx import io
-    from mpi4py import MPI
 
-    from solver.geometry import build_die_stack
-
-    stack = build_die_stack(MPI.COMM_WORLD, layers, case.die_radius_mm, case.mode,
-                            case.radial_mesh_size_mm)
-    mesh = stack.mesh
+    mesh = body.mesh
     mesh.topology.create_connectivity(mesh.topology.dim - 1, mesh.topology.dim)
-    with io.XDMFFile(mesh.comm, str(out.resolve()), "w") as xdmf:
+    with io.XDMFFile(mesh.comm, str(Path(out).resolve()), "w") as xdmf:
         xdmf.write_mesh(mesh)
-        xdmf.write_meshtags(stack.cell_tags, mesh.geometry)
-        xdmf.write_meshtags(stack.facet_tags, mesh.geometry)
-        for what, regions in (("layers", stack.cell_regions),
-                              ("boundaries", stack.facet_regions)):
-            xdmf.write_information(what, ", ".join(f"{t} {n}" for n, t in regions.items()))
+        xdmf.write_meshtags(body.cell_tags, mesh.geometry)
+        xdmf.write_meshtags(body.facet_tags, mesh.geometry)
+        for tags, regions in ((body.cell_tags, body.cell_regions),
+                              (body.facet_tags, body.facet_regions)):
+            xdmf.write_information(tags.name, ", ".join(f"{t} {n}" for n, t in regions.items()))
 
 
 def add_parser(sub) -> None:

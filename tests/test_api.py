@@ -19,7 +19,8 @@ def case_file(tmp_path):
 
 
 def test_load_case_applies_dotted_overrides(case_file):
-    case = api.load_case(case_file, {"fixture.preload_MPa": 3.0, "protocol.0.capacity_mAh_cm2": 0.02})
+    case = api.load_case(case_file, {"fixture.preload_MPa": 3.0,
+                                     "protocol.0.capacity_mAh_cm2": 0.02})
     assert case.fixture.preload_MPa == 3.0
     assert case.protocol[0].duration_s == pytest.approx(0.02 / 1.0 * 3600.0)
 
@@ -46,5 +47,5 @@ def test_run_returns_the_series_as_arrays(case_file, tmp_path, capsys):
 
 
 def test_open_run_needs_a_finished_run(tmp_path):
-    with pytest.raises(FileNotFoundError, match="summary.json"):
+    with pytest.raises(FileNotFoundError, match=r"summary\.json"):
         api.open_run(tmp_path)
