@@ -117,8 +117,9 @@ def plot_field(run: str | Path, field: str = "von_mises_MPa", time_h: float | No
     shown[title] = (values if values.ndim == 1 else (values**2).sum(axis=1) ** 0.5) * scale
     planar = snap.grid.bounds[5] - snap.grid.bounds[4] == 0.0  # axisymmetric / plane strain
     true_bounds = _round_bounds(shown.bounds)
-    stretch = (stretch_z or _stretch(shown.bounds)) if planar else 1.0
-    shown.points[:, 1] *= stretch
+    axial = 1 if planar else 2  # the die axis: y in the r-z plane, z in 3-D
+    stretch = stretch_z or _stretch(shown.bounds, axial)
+    shown.points[:, axial] *= stretch
     plotter = pv.Plotter(off_screen=True, window_size=list(window_size))
     plotter.set_background("white")
     _add_field(plotter, shown, field, title, snap.regions)
@@ -137,6 +138,7 @@ def plot_field(run: str | Path, field: str = "von_mises_MPa", time_h: float | No
         _frame_plane(plotter, shown.bounds, window_size)
     else:
         plotter.view_isometric()
+        plotter.camera.zoom(1.3)
     return plotter
 
 
@@ -150,9 +152,9 @@ def _select(snap: Snapshot, region: str | None):
     return snap.grid.threshold((tags[region] - 0.5, tags[region] + 0.5), scalars="region")
 
 
-def _stretch(bounds, aspect: float = 0.2) -> float:
+def _stretch(bounds, axial: int, aspect: float = 0.2) -> float:
     """A 1-2-5 axial magnification that draws a flat body ``aspect`` as high as wide, or 1."""
-    w, h = bounds[1] - bounds[0], bounds[3] - bounds[2]
+    w, h = bounds[1] - bounds[0], bounds[2 * axial + 1] - bounds[2 * axial]
     return 1.0 if h <= 0.0 or h >= aspect * w else _nice(aspect * w / h)
 
 
@@ -214,12 +216,15 @@ def _outline_regions(plotter, grid, regions: dict[int, str]) -> None:
         part = grid.threshold((tag - 0.5, tag + 0.5), scalars="region")
         if part.n_cells == 0:
             continue
+        planar = part.bounds[5] == part.bounds[4]
+        # a planar region is outlined by its boundary; a solid one by its surface's edges
         edges = part.extract_surface(algorithm=None).extract_feature_edges(
-            boundary_edges=True, feature_edges=False, manifold_edges=False,
-            non_manifold_edges=False)
-        plotter.add_mesh(edges, color="black", line_width=2)
+            feature_angle=30.0, boundary_edges=planar, feature_edges=not planar,
+            manifold_edges=False, non_manifold_edges=False)
+        if edges.n_points:
+            plotter.add_mesh(edges, color="black", line_width=2)
         b = part.bounds
-        points.append((b[1], 0.5 * (b[2] + b[3]), b[5]))
+        points.append((b[1], 0.5 * (b[2] + b[3]), 0.5 * (b[4] + b[5])))
         labels.append(f" {name}")
     if points:
         plotter.add_point_labels(points, labels, point_size=0, shape=None, font_size=16,

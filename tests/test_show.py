@@ -99,3 +99,11 @@ def test_mesh_refuses_an_unknown_suffix(case_file, tmp_path):
     proc = subprocess.run([*SSB, "mesh", str(case_file), "--out", str(tmp_path / "a.stl")],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2 and ".msh, .xdmf, .vtu" in proc.stderr
+
+
+def test_show_draws_a_3d_stack(tmp_path):
+    doc = stack_doc(output={"field_formats": ["xdmf"]})
+    doc["geometry"]["mode"] = "3d"
+    Run(validate(doc), tmp_path / "run", MPI.COMM_SELF).execute()
+    png = render(tmp_path / "run", tmp_path / "vm.png")
+    assert len(np.unique(_pixels(png).reshape(-1, 3), axis=0)) > 20
