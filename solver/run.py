@@ -25,6 +25,7 @@ from solver.case import Case
 from solver.geometry import LayerSpec, build_die_stack
 from solver.io.fields import FieldWriter
 from solver.io.plots import pressure_plot
+from solver.io.progress import Progress
 from solver.io.series import SeriesWriter
 from solver.numerics.newton import PlungerNewtonSolver
 from solver.numerics.stepper import StepFailure, Stepper, StepperState
@@ -72,6 +73,8 @@ class _Recorder:
         self.reference_thickness = None
         self.rows = 0
         self.last: dict = {}
+        self.progress = Progress([step.duration_s for step in case.protocol],
+                                 case.numerics.dt_max_s, case.numerics.dt_growth)
 
     def __call__(self, state: StepperState, event: str) -> None:
         case, solver_, diag = self.case, self.run.solver, self.run.diagnostics
@@ -119,6 +122,7 @@ class _Recorder:
         }
         self.series.write(row)
         self.last = row
+        progress = self.progress.update(state.step_index, state.step_time_s, state.dt_s)
         if self.rows % case.output.log_every == 0 or event:
             self.log.info(
                 f"step {state.accepted_steps:5d} | t {row['time_h']:9.4f} h | "
@@ -126,7 +130,7 @@ class _Recorder:
                 f"dz {row['stack_displacement_um']:8.3f} um | "
                 + (f"theta {row['mean_theta']:6.4f} | V {row['voltage_V']:7.4f} | " if transport else "")
                 + f"newton {state.last_iterations:2d} | "
-                f"dt {row['dt_s']:9.3g} s" + (f" | {event}" if event else "")
+                f"dt {row['dt_s']:9.3g} s | {progress}" + (f" | {event}" if event else "")
             )
         if event or self.fields.due(state.accepted_steps, state.time_s):
             self.fields.write(state.time_s)
