@@ -1,9 +1,11 @@
 """The materials library: one entry per material, every number with its unit and its source.
 
-Seed references such as ``004:L456`` are lines of the seed documents (see
-``shared/reference/`` in the project's design notes); literature values name the paper and
-table. Where no measured value exists the entry says what was assumed and why, and values that
-could not be checked against the paper say so in their source.
+Short references such as ``004:L456`` name a line of one of the source documents the values were
+taken from: 004 is S.-Y. Ham's PhD dissertation (University of California San Diego, 2024), 000
+the Ga-In liquid-metal anode study of Wang et al., 001 the Li-In / Li-Sn interfacial
+chemomechanics study; literature values name the paper and table. Where no measured value
+exists the entry says what was assumed and why, and values that could not be checked against
+the paper say so in their source.
 
 The entries live in :mod:`solver.materials.entries` by kind (metals, alloys, electrolytes,
 cathodes, structural); this module collects them and applies case-file overrides.
