@@ -1,7 +1,11 @@
-"""Every shipped case validates, and its measured points lie inside its protocol."""
+"""Every shipped case validates, its measured points lie inside its protocol, and it runs
+(shortened) to its field file and plot."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,3 +34,26 @@ def test_the_full_cell_and_hold_cases_carry_their_measurements():
     assert [m["value"] for m in measured["li_full_cell_fixed_gap"]] == [6.96]
     assert [m["value"] for m in measured["li_full_cell_spring"]] == [5.21]
     assert [m["value"] for m in measured["li_hold_relaxation"]] == [23.0, 21.1]
+
+
+def _shortened(path: Path) -> list[str]:
+    """--set assignments that end every protocol step early (a smoke run, not a result)."""
+    sets = []
+    for i, step in enumerate(load_case(path).resolved["protocol"]):
+        if "duration_h" in step:
+            sets.append(f"protocol.{i}.duration_h={min(step['duration_h'], 0.05)}")
+        else:
+            sets.append(f"protocol.{i}.capacity_mAh_cm2={min(step['capacity_mAh_cm2'], 0.01)}")
+    return sets
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_shipped_case_runs_shortened(path, tmp_path):
+    out = tmp_path / "run"
+    sets = [a for s in _shortened(path) for a in ("--set", s)]
+    proc = subprocess.run([sys.executable, "-m", "solver.cli", "run", str(path), "--out", str(out),
+                           "--quiet", *sets], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "completed"
+    assert (out / "fields" / "fields.xdmf").is_file() and (out / "stack_pressure.png").is_file()
