@@ -24,7 +24,7 @@ FIELD_LABELS: dict[str, tuple[str, float]] = {
     "hydrostatic_stress_MPa": ("hydrostatic stress (MPa)", 1.0),
     "creep_strain": ("creep strain (-)", 1.0),
     "theta": ("state of lithiation theta (-)", 1.0),
-    "displacement_mm": ("displacement magnitude (um)", 1.0e3),
+    "displacement_mm": ("displacement (um)", 1.0e3),
     "region": ("region", 1.0),
 }
 
@@ -124,11 +124,7 @@ def plot_field(run: str | Path, field: str = "von_mises_MPa", time_h: float | No
     plotter.set_background("white")
     _add_field(plotter, shown, field, title, snap.regions)
     _outline_regions(plotter, shown, snap.regions)
-    notes = [f"displacement x{factor:g}"] * (factor != 1.0) + [f"z drawn x{stretch:g}"] * (
-        stretch != 1.0)
-    where = f" ({region})" if region else ""
-    plotter.add_text(f"{Path(run).name}{where}: t = {snap.time_s / 3600.0:.3g} h"
-                     + "".join(f", {n}" for n in notes),
+    plotter.add_text(_title(run, snap, region, factor, stretch, field, shown[title]),
                      position=(20, window_size[1] - 40), font_size=13, color="black")
     if planar:
         plotter.show_bounds(xtitle="r (mm)", ytitle="z (mm)", ztitle="", color="black",
@@ -160,7 +156,7 @@ def _stretch(bounds, axial: int, aspect: float = 0.2) -> float:
 
 def _add_field(plotter, shown, field: str, title: str, regions: dict[int, str]) -> None:
     """The mesh coloured by the field; regions as named categories."""
-    bar = dict(title=title, color="black", vertical=True, position_x=0.90, position_y=0.15,
+    bar = dict(title=title, color="black", vertical=True, position_x=0.89, position_y=0.15,
                height=0.7, width=0.04, title_font_size=18, label_font_size=16, fmt="%.3g")
     if field != "region":
         plotter.add_mesh(shown, scalars=title, cmap="viridis", scalar_bar_args=bar,
@@ -199,12 +195,33 @@ def _frame_plane(plotter, bounds, window_size: tuple[int, int]) -> None:
     cam.parallel_scale = 0.5 * view_h
 
 
+def _title(run, snap: Snapshot, region, factor: float, stretch: float, field: str,
+           values) -> str:
+    """'run (region): t = 17.4 h, uniform 0.162 MPa, displacement x2, z drawn x2'."""
+    notes = []
+    if field != "region" and _is_uniform(values):
+        unit = FIELD_LABELS.get(field, (field,))[0].rpartition("(")[2].rstrip(")")
+        notes.append(f"uniform {float(values.mean()):.4g} {unit}".rstrip())
+    if factor != 1.0:
+        notes.append(f"displacement x{factor:g}")
+    if stretch != 1.0:
+        notes.append(f"z drawn x{stretch:g}")
+    where = f" ({region})" if region else ""
+    return f"{Path(run).name}{where}: t = {snap.time_s / 3600.0:.3g} h" + "".join(
+        f", {n}" for n in notes)
+
+
+def _is_uniform(values) -> bool:
+    lo, hi = float(values.min()), float(values.max())
+    return hi - lo <= max(abs(lo), abs(hi), 1e-12) * 1e-6
+
+
 def _colour_range(values) -> tuple[float, float]:
     """The data range, widened around a uniform field so the bar reads its one value."""
     lo, hi = float(values.min()), float(values.max())
-    spread = max(abs(lo), abs(hi), 1e-12) * 1e-6
-    if hi - lo > spread:
-        return lo, hi
+    if not _is_uniform(values):
+        snap = 1e-6 * (hi - lo)  # 1e-17 is 0: round-off, and an unreadable label
+        return (0.0 if abs(lo) < snap else lo), (0.0 if abs(hi) < snap else hi)
     pad = max(abs(lo) * 0.05, 1e-12)
     return lo - pad, hi + pad
 

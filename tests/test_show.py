@@ -107,3 +107,12 @@ def test_show_draws_a_3d_stack(tmp_path):
     Run(validate(doc), tmp_path / "run", MPI.COMM_SELF).execute()
     png = render(tmp_path / "run", tmp_path / "vm.png")
     assert len(np.unique(_pixels(png).reshape(-1, 3), axis=0)) > 20
+
+
+def test_colour_range_of_uniform_and_round_off_fields():
+    from solver.show import _colour_range, _is_uniform
+
+    assert _is_uniform(np.full(5, 0.162)) and not _is_uniform(np.array([0.0, 1.0]))
+    lo, hi = _colour_range(np.full(5, 0.162))
+    assert lo < 0.162 < hi  # a bar that reads the one value
+    assert _colour_range(np.array([1.45e-17, 14.9])) == (0.0, 14.9)
