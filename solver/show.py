@@ -80,13 +80,13 @@ def _nice(x: float) -> float:
     return max(m for m in (1.0, 2.0, 5.0) if m * exp <= x * (1 + 1e-9)) * exp
 
 
-def warp_factor(grid, fraction: float = 0.05) -> float:
+def warp_factor(grid, fraction: float = 0.05, vectors: str = "warp") -> float:
     """A 1-2-5 magnification that makes the largest displacement visible.
 
     It draws the largest displacement as ``fraction`` of the stack height, or is 1 when the
     displacement is already that large.
     """
-    u = grid.point_data["displacement_mm"]
+    u = grid.point_data[vectors]
     u_max = float(abs(u).max()) if u.size else 0.0
     height = grid.bounds[3] - grid.bounds[2]
     if u_max == 0.0 or u_max >= fraction * height:
@@ -99,8 +99,9 @@ def plot_field(run: str | Path, field: str = "von_mises_MPa", time_h: float | No
                stretch_z: float | None = None, window_size: tuple[int, int] = (1600, 640)):
     """A pyvista Plotter with ``field`` of ``run`` at the snapshot nearest ``time_h``.
 
-    The stack is drawn deformed (the displacement times ``warp``), cut to ``region`` if given,
-    with the region outlines and names and a colour bar in units. In the r-z plane the axial
+    The stack is drawn deformed (the displacement times ``warp``), cut to ``region`` if given
+    (then the displacement relative to the region's mean), with the region outlines and names
+    and a colour bar in units. In the r-z plane the axial
     coordinate is drawn ``stretch_z`` times longer, so thin layers can be seen; the axis
     labels keep the true coordinates. ``None`` picks either factor (a 1-2-5 number) and the
     title says which was used. Call ``.show()`` in a notebook or ``.screenshot(png)``.
@@ -110,8 +111,13 @@ def plot_field(run: str | Path, field: str = "von_mises_MPa", time_h: float | No
     names = [n for n in snap.grid.array_names if n not in snap.grid.field_data]
     if field not in names:
         raise ShowError(f"--field: no field '{field}' in {run}; fields: {', '.join(sorted(names))}")
-    factor = warp_factor(snap.grid) if warp is None else warp
-    shown = _select(snap, region).warp_by_vector("displacement_mm", factor=factor)
+    part = _select(snap, region)
+    u = part.point_data["displacement_mm"]
+    # a layer alone is drawn where it is, with its own deformation magnified (its translation
+    # by the layers below is not), so the axis labels stay near its true position
+    part.point_data["warp"] = u - u.mean(axis=0) if region else u
+    factor = warp_factor(part) if warp is None else warp
+    shown = part.warp_by_vector("warp", factor=factor)
     title, scale = FIELD_LABELS.get(field, (field, 1.0))
     values = shown[field]
     shown[title] = (values if values.ndim == 1 else (values**2).sum(axis=1) ** 0.5) * scale
