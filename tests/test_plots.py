@@ -75,3 +75,15 @@ def test_every_numeric_column_has_a_label():
 def test_bad_measured_points_name_the_key(point, match):
     with pytest.raises(CaseError, match=match):
         validate(stack_doc(measured=[point]))
+
+
+def test_long_protocols_are_one_panel_against_time(tmp_path):
+    steps = [{"step": "rest", "duration_h": 0.005}] * 7  # more than MAX_PANELS
+    doc = stack_doc(protocol=steps, numerics={"element_degree": 1, "dt_initial_s": 6.0,
+                                              "dt_max_s": 6.0})
+    Run(validate(doc), tmp_path, MPI.COMM_SELF).execute()
+    fig = pressure_figure({"run": tmp_path})
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "time (h)"
+    boundaries = [line for line in ax.lines if line.get_xdata()[0] == line.get_xdata()[-1]]
+    assert len(boundaries) == 6

@@ -3,9 +3,10 @@
 :func:`pressure_plot` draws one panel per protocol step (the ``protocol_step`` column), each with
 its own pressure axis, so a 25 MPa contact hold does not squeeze a charge's 2 MPa swing: a hold
 or rest against the time in the step, a charge or discharge against the capacity it passed.
-Protocols of more than ``MAX_PANELS`` steps are drawn in one panel against time, with the step
-boundaries marked. The ``[[measured]]`` points of each run's case are drawn beside its curve.
-:func:`series_plot` draws any columns against any column. Axis labels are words and units.
+Protocols of more than ``MAX_PANELS`` steps (and series without ``protocol_step``) are drawn in
+one panel against time, with the step boundaries marked. The ``[[measured]]`` points of each
+run's case are drawn beside its curve. :func:`series_plot` draws any columns against any
+column. Axis labels are words and units.
 """
 
 from __future__ import annotations
@@ -174,7 +175,8 @@ def pressure_figure(runs: dict[str, Path], y: str = "stack_pressure_MPa"):
     """
     data = [_read(label_, d) for label_, d in runs.items()]
     steps = sorted({k for r in data for k in _rows_by_step(r.series)})
-    if len(steps) > MAX_PANELS:
+    older = any("protocol_step" not in r.series for r in data)  # runs before the column
+    if len(steps) > MAX_PANELS or older:
         return _time_figure(data, y)
     kinds = {k: next((_step_kind(r, k) for r in data if k < len(r.protocol)), "hold")
              for k in steps}
