@@ -32,31 +32,41 @@ def export_case_mesh(case, out: str | Path) -> Path:
 def export_stack_mesh(layers, radius_mm: float, mode: str, radial_mesh_size_mm: float,
                       out: str | Path) -> Path:
     """Mesh a die stack (:func:`solver.geometry.build_die_stack` arguments) into ``out``."""
-    import gmsh
-
-    from solver.geometry import build_die_stack, die_stack_model
+    from solver.geometry import build_die_stack
 
     out = Path(out)
     if out.suffix not in FORMATS:
         raise MeshExportError(f"--out: got '{out.name}'; the format follows the suffix, one of "
                               f"{', '.join(FORMATS)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix == ".xdmf":
-        from mpi4py import MPI
+    from mpi4py import MPI
 
-        write_xdmf(build_die_stack(MPI.COMM_WORLD, layers, radius_mm, mode,
-                                   radial_mesh_size_mm), out)
-        return out
+    comm = MPI.COMM_WORLD
+    if comm.rank == 0:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    comm.barrier()
+    if out.suffix == ".xdmf":
+        write_xdmf(build_die_stack(comm, layers, radius_mm, mode, radial_mesh_size_mm), out)
+    elif comm.rank == 0:  # gmsh and meshio write the whole mesh from one process
+        _write_gmsh_or_vtu(layers, radius_mm, mode, radial_mesh_size_mm, out)
+    comm.barrier()
+    return out
+
+
+def _write_gmsh_or_vtu(layers, radius_mm: float, mode: str, radial_mesh_size_mm: float,
+                       out: Path) -> None:
+    import gmsh
+
+    from solver.geometry import die_stack_model
+
     with die_stack_model(layers, radius_mm, mode, radial_mesh_size_mm):
         gmsh.option.setNumber("Mesh.MshFileVersion", 4.1)
         if out.suffix == ".msh":
             gmsh.write(str(out))
-            return out
+            return
         with tempfile.TemporaryDirectory(prefix="ssb-mesh-") as tmp:
             msh = Path(tmp) / "stack.msh"
             gmsh.write(str(msh))
             _write_vtu(msh, out, 3 if mode == "3d" else 2)
-    return out
 
 
 def _write_vtu(msh: Path, out: Path, tdim: int) -> None:
@@ -99,12 +109,17 @@ def add_parser(sub) -> None:
 def _cli(args) -> int:
     import sys
 
+    from mpi4py import MPI
+
     from solver.case import CaseError, load_case
 
+    root = MPI.COMM_WORLD.rank == 0  # every rank reads the case and gets the same verdict
     try:
         out = export_case_mesh(load_case(args.case, args.sets), args.out)
     except (CaseError, MeshExportError) as err:
-        print(f"ssb: error: {err}", file=sys.stderr)
+        if root:
+            print(f"ssb: error: {err}", file=sys.stderr)
         return 2
-    print(f"wrote {out.resolve()}")
+    if root:
+        print(f"wrote {out.resolve()}")
     return 0
