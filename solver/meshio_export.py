@@ -71,9 +71,13 @@ def _write_gmsh_or_vtu(layers, radius_mm: float, mode: str, radial_mesh_size_mm:
 
 def _write_vtu(msh: Path, out: Path, tdim: int) -> None:
     """The cells of dimension ``tdim`` of a gmsh file with their region tags (meshio)."""
+    import contextlib
+    import io
+
     import meshio
 
-    mesh = meshio.read(msh)
+    with contextlib.redirect_stdout(io.StringIO()):  # meshio's gmsh reader prints a blank line
+        mesh = meshio.read(msh)
     kind = {2: "triangle", 3: "tetra"}[tdim]
     blocks = [(i, c) for i, c in enumerate(mesh.cells) if c.type == kind]
     regions = [mesh.cell_data["gmsh:physical"][i] for i, _ in blocks]
