@@ -3,7 +3,7 @@
 Verbs:
     run        run a case (serially or under ``mpirun -n N``)
     check      validate a case file and print the resolved case
-    plot       stack pressure against capacity for one or more run directories
+    plot       stack pressure per protocol step of run directories, with measured points
     materials  list the materials library, or one entry with its sources
     show       a picture of one field of a run (solver/show.py)
     mesh       the mesh of a case as .msh, .xdmf or .vtu (solver/meshio_export.py)
