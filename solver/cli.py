@@ -85,6 +85,8 @@ def _run(args) -> int:
     from solver.run import Run
 
     out = args.out or default_run_dir(case.name, comm)
+    if args.out is None and comm.rank == 0:  # say where a chosen directory is, even if quiet
+        print(f"run directory: {out}", flush=True)
     try:
         run = Run(case, out, comm)
         if args.quiet:

@@ -83,10 +83,12 @@ def test_quiet_run_prints_nothing_but_logs(case_file, tmp_path):
 
 
 def test_default_out_never_replaces_a_run(case_file, tmp_path):
+    said = []
     for _ in range(2):
         proc = subprocess.run([*SSB, "run", str(case_file), "-q"], cwd=tmp_path,
                               capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, proc.stderr[-2000:]
+        said.append(proc.stdout.strip().removeprefix("run directory: "))
     runs = sorted((tmp_path / "runs").iterdir())
-    assert len(runs) == 2
+    assert [str(r.relative_to(tmp_path)) for r in runs] == sorted(said)
     assert all(r.name.startswith("cli_case-") and (r / "series.csv").is_file() for r in runs)
