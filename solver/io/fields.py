@@ -1,12 +1,13 @@
 """Fields for ParaView: every field of a run in one file, ``fields/fields.xdmf`` (+ ``fields.h5``).
 
 DOLFINx writes one temporal collection per function, which ParaView shows as one block per
-field (each needing AppendAttributes to be seen together). After each snapshot rank 0 rewrites
-the XML (``regroup_xdmf``) as a single temporal collection whose grids carry every field at
-their time, so ParaView opens one unstructured grid with all arrays and all time steps. The
-HDF5 data are not touched. The cell regions are the cell array ``region`` (the gmsh tag) with
-their names beside it: one field-data array per region, named after it, holding its tag, and an
-XDMF ``Information`` element ``regions`` ("1 cathode, 2 separator, ...").
+field (each needing AppendAttributes to be seen together). Rank 0 rewrites the XML
+(``regroup_xdmf``: during the run after snapshots, and at its end) as a single temporal
+collection whose grids carry every field at their time, so ParaView opens one unstructured grid
+with all arrays and all time steps. The HDF5 data are not touched. The cell regions are the
+cell array ``region`` (the gmsh tag) with their names beside it: one field-data array per
+region, named after it, holding its tag, and an XDMF ``Information`` element ``regions``
+("1 cathode, 2 separator, ...").
 
 XDMF needs point data on the mesh's own (degree-1) nodes, so the displacement is interpolated
 to P1 there; cell fields are DG0. With ``vtx`` every field is also written to the ADIOS2 file
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from dolfinx import fem, io
 
 FIELDS_FILE = "fields.xdmf"
 VTX_FILE = "fields.bp"
+REGROUP_SPACING = 20.0
 _XI_INCLUDE = "{https://www.w3.org/2001/XInclude}include"
 
 
@@ -58,9 +61,9 @@ def regroup_xdmf(text: str, regions: dict[str, int]) -> str:
                                CollectionType="Temporal")
     for value, attributes in times.items():
         grid = ET.SubElement(collection, "Grid", Name="fields", GridType="Uniform")
-        grid.extend(_copy(e) for e in shape)
+        grid.extend(shape)  # ElementTree elements may sit in many parents: no copies
         ET.SubElement(grid, "Time", Value=value)
-        grid.extend(_copy(a) for a in attributes)
+        grid.extend(attributes)
         for name, tag in sorted(regions.items(), key=_by_tag):
             grid.append(_region_attribute(name, tag))
     ET.indent(out_root)
@@ -69,10 +72,6 @@ def regroup_xdmf(text: str, regions: dict[str, int]) -> str:
 
 def _by_tag(item: tuple[str, int]) -> int:
     return item[1]
-
-
-def _copy(element: ET.Element) -> ET.Element:
-    return ET.fromstring(ET.tostring(element))
 
 
 def _region_attribute(name: str, tag: int) -> ET.Element:
@@ -108,6 +107,8 @@ class FieldWriter:
         self._xdmf = None
         self._vtx = None
         self._last_time: float | None = None
+        self._stale = False  # DOLFINx has rewritten the XML since the last regroup
+        self._regrouped_at, self._regroup_cost = -math.inf, 0.0
         self.formats = tuple(formats)
         if not formats:
             return
@@ -158,6 +159,7 @@ class FieldWriter:
         if self._xdmf is not None:
             for f in self._functions().values():
                 self._xdmf.write_function(f, t)
+            self._stale = True
             self._regroup()
         if self._vtx is not None:
             self._vtx_u.interpolate(u)
@@ -166,20 +168,32 @@ class FieldWriter:
                     self._vtx_fields[name].interpolate(f)
             self._vtx.write(t)
 
-    def _regroup(self) -> None:
-        """Rank 0 rewrites DOLFINx's XML (saved by rank 0 on each write) as one collection."""
-        if self.model.W.mesh.comm.rank != 0:
+    def _regroup(self, final: bool = False) -> None:
+        """Rank 0 rewrites DOLFINx's XML (saved by rank 0 on each write) as one collection.
+
+        The rewrite parses the whole file, so during the run it is done only when the wall
+        time since the last one is ``REGROUP_SPACING`` times what that one took (a few per
+        cent of the run at most, however many snapshots); ``final`` does it at the end.
+        """
+        if self.model.W.mesh.comm.rank != 0 or not self._stale:
+            return
+        start = time.perf_counter()
+        if not final and start - self._regrouped_at < REGROUP_SPACING * self._regroup_cost:
             return
         path = self.directory / FIELDS_FILE
         tmp = path.with_suffix(".xdmf.tmp")
         tmp.write_text(regroup_xdmf(path.read_text(), self.regions))
         os.replace(tmp, path)
+        self._stale = False
+        self._regrouped_at = time.perf_counter()
+        self._regroup_cost = self._regrouped_at - start
 
     def close(self) -> None:
-        """Close the files (the XDMF text is complete after every write)."""
+        """Close the files; the XDMF file is left as one collection."""
         if self._xdmf is not None:
             self._xdmf.close()
             self._xdmf = None
+            self._regroup(final=True)
         if self._vtx is not None:
             self._vtx.close()
             self._vtx = None
