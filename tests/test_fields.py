@@ -74,3 +74,11 @@ def test_vtx_writes_every_field(shared_dir):
     text = b"".join(p.read_bytes() for p in bp.iterdir() if p.is_file())
     for name in ("displacement_mm", *CELL_FIELDS):
         assert name.encode() in text, name
+
+
+def test_the_end_of_the_run_regroups_whatever_the_spacing(shared_dir, monkeypatch):
+    import solver.io.fields
+
+    monkeypatch.setattr(solver.io.fields, "REGROUP_SPACING", 1e12)  # only the first and last
+    summary = _run(shared_dir, fields_every=1)
+    assert len(_grids(shared_dir)) == summary["stepper"]["accepted_steps"] + 1
