@@ -34,6 +34,8 @@ def _times_s(directory) -> list[float]:
 
 def test_every_snapshot_carries_every_field_and_the_region_names(shared_dir):
     summary = _run(shared_dir, fields_every=1)
+    assert sorted(p.name for p in (shared_dir / "fields").iterdir()) == [
+        FIELDS_FILE, "fields_data.h5"]  # DOLFINx's own XDMF is gone
     grids = _grids(shared_dir)
     assert len(grids) == summary["stepper"]["accepted_steps"] + 1
     for grid in grids:
@@ -67,7 +69,7 @@ def test_fields_every_h_is_validated():
 
 def test_vtx_writes_every_field(shared_dir):
     summary = _run(shared_dir, field_formats=["xdmf", "vtx"], fields_every=1)
-    assert summary["fields"] == [FIELDS_FILE, VTX_FILE]
+    assert summary["fields"] == [FIELDS_FILE, "fields_data.h5", VTX_FILE]
     bp = shared_dir / "fields" / VTX_FILE
     assert bp.is_dir()
     # VTX records the function names in its attribute file; every field is there

@@ -33,7 +33,7 @@ def _describe(files: list[Path]) -> dict[str, str]:
 def test_one_field_file_opens_in_paraview(shared_dir):
     doc = stack_doc(output={"field_formats": ["xdmf"], "fields_every": 1})
     summary = Run(validate(doc), shared_dir, MPI.COMM_WORLD).execute()
-    assert summary["fields"] == ["fields.xdmf"]
+    assert summary["fields"] == ["fields.xdmf", "fields_data.h5"]
     seen = _describe([(shared_dir / "fields" / "fields.xdmf").resolve()])
     assert seen["type"] == "vtkUnstructuredGrid"  # one grid, not a block per field
     assert int(seen["cells"]) > 0

@@ -1,13 +1,16 @@
-"""Fields for ParaView: every field of a run in one file, ``fields/fields.xdmf`` (+ ``fields.h5``).
+"""Fields for ParaView: every field of a run in one file, ``fields/fields.xdmf``.
 
-DOLFINx writes one temporal collection per function, which ParaView shows as one block per
-field (each needing AppendAttributes to be seen together). Rank 0 rewrites the XML
-(``regroup_xdmf``: during the run after snapshots, and at its end) as a single temporal
-collection whose grids carry every field at their time, so ParaView opens one unstructured grid
-with all arrays and all time steps. The HDF5 data are not touched. The cell regions are the
-cell array ``region`` (the gmsh tag) with their names beside it: one field-data array per
-region, named after it, holding its tag, and an XDMF ``Information`` element ``regions``
-("1 cathode, 2 separator, ...").
+DOLFINx writes ``fields_data.xdmf`` and its HDF5 data ``fields_data.h5``, with one temporal
+collection per function, which ParaView shows as one block per field (each needing
+AppendAttributes to be seen together). Rank 0 rewrites that XML (``regroup_xdmf``: during the
+run after snapshots, and at its end, when ``fields_data.xdmf`` is removed) into
+``fields.xdmf``: a single temporal collection whose grids carry every field at their time,
+so ParaView opens one unstructured grid with all arrays and all time steps. It refers to the
+same HDF5 datasets; the file is replaced whole, so a reader never sees half of it.
+
+The cell regions are the cell array ``region`` (the gmsh tag) with their names beside it: one
+field-data array per region, named after it, holding its tag, and an XDMF ``Information``
+element ``regions`` ("1 cathode, 2 separator, ...").
 
 XDMF needs point data on the mesh's own (degree-1) nodes, so the displacement is interpolated
 to P1 there; cell fields are DG0. With ``vtx`` every field is also written to the ADIOS2 file
@@ -30,6 +33,7 @@ from pathlib import Path
 from dolfinx import fem, io
 
 FIELDS_FILE = "fields.xdmf"
+DATA_FILE = "fields_data.xdmf"  # DOLFINx's XDMF, beside its HDF5 data fields_data.h5
 VTX_FILE = "fields.bp"
 REGROUP_SPACING = 20.0
 _XI_INCLUDE = "{https://www.w3.org/2001/XInclude}include"
@@ -116,7 +120,7 @@ class FieldWriter:
             directory.mkdir(parents=True, exist_ok=True)
         comm.barrier()
         if "xdmf" in formats:
-            self._xdmf = io.XDMFFile(comm, str((directory / FIELDS_FILE).resolve()), "w")
+            self._xdmf = io.XDMFFile(comm, str((directory / DATA_FILE).resolve()), "w")
             self._xdmf.write_mesh(mesh)
         if "vtx" in formats:
             self._setup_vtx(mesh)
@@ -182,7 +186,7 @@ class FieldWriter:
             return
         path = self.directory / FIELDS_FILE
         tmp = path.with_suffix(".xdmf.tmp")
-        tmp.write_text(regroup_xdmf(path.read_text(), self.regions))
+        tmp.write_text(regroup_xdmf((self.directory / DATA_FILE).read_text(), self.regions))
         os.replace(tmp, path)
         self._stale = False
         self._regrouped_at = time.perf_counter()
@@ -194,10 +198,13 @@ class FieldWriter:
             self._xdmf.close()
             self._xdmf = None
             self._regroup(final=True)
+            if self.model.W.mesh.comm.rank == 0:
+                (self.directory / DATA_FILE).unlink(missing_ok=True)
         if self._vtx is not None:
             self._vtx.close()
             self._vtx = None
 
     def files(self) -> list[str]:
-        """Names of the files written in the fields directory (the XDMF one references .h5)."""
-        return [{"xdmf": FIELDS_FILE, "vtx": VTX_FILE}[f] for f in self.formats]
+        """Names of the files written in the fields directory."""
+        names = {"xdmf": [FIELDS_FILE, Path(DATA_FILE).with_suffix(".h5").name], "vtx": [VTX_FILE]}
+        return [name for f in self.formats for name in names[f]]
