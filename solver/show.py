@@ -128,7 +128,7 @@ def plot_field(run: str | Path, field: str = "von_mises_MPa", time_h: float | No
     shown.points[:, axial] *= stretch
     plotter = pv.Plotter(off_screen=True, window_size=list(window_size))
     plotter.set_background("white")
-    _add_field(plotter, shown, field, title, snap.regions)
+    _add_field(plotter, shown, field, title, snap.regions, lighting=not planar)
     _outline_regions(plotter, shown, snap.regions)
     plotter.add_text(_title(run, snap, region, factor, stretch, field, shown[title]),
                      position=(20, window_size[1] - 40), font_size=13, color="black")
@@ -160,19 +160,23 @@ def _stretch(bounds, axial: int, aspect: float = 0.2) -> float:
     return 1.0 if h <= 0.0 or h >= aspect * w else _nice(aspect * w / h)
 
 
-def _add_field(plotter, shown, field: str, title: str, regions: dict[int, str]) -> None:
-    """The mesh coloured by the field; regions as named categories."""
+def _add_field(plotter, shown, field: str, title: str, regions: dict[int, str],
+               lighting: bool) -> None:
+    """The mesh coloured by the field; regions as named categories.
+
+    A flat (r-z) mesh is drawn unlit, so its colours are those of the colour bar.
+    """
     bar = dict(title=title, color="black", vertical=True, position_x=0.89, position_y=0.15,
                height=0.7, width=0.04, title_font_size=18, label_font_size=16, fmt="%.3g")
     if field != "region":
         plotter.add_mesh(shown, scalars=title, cmap="viridis", scalar_bar_args=bar,
-                         clim=_colour_range(shown[title]))
+                         clim=_colour_range(shown[title]), lighting=lighting)
         return
     tags = sorted(regions)
     bar.update(n_labels=0, title="")
     plotter.add_mesh(shown, scalars=title, cmap="Set2", n_colors=len(tags),
                      clim=(tags[0] - 0.5, tags[-1] + 0.5), scalar_bar_args=bar,
-                     annotations={float(t): regions[t] for t in tags})
+                     annotations={float(t): regions[t] for t in tags}, lighting=lighting)
 
 
 def _round_bounds(bounds) -> list[float]:
