@@ -36,7 +36,6 @@ FIELDS_FILE = "fields.xdmf"
 DATA_FILE = "fields_data.xdmf"  # DOLFINx's XDMF, beside its HDF5 data fields_data.h5
 VTX_FILE = "fields.bp"
 REGROUP_SPACING = 20.0
-_XI_INCLUDE = "{https://www.w3.org/2001/XInclude}include"
 
 
 def regroup_xdmf(text: str, regions: dict[str, int]) -> str:
