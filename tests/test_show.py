@@ -116,3 +116,10 @@ def test_colour_range_of_uniform_and_round_off_fields():
     lo, hi = _colour_range(np.full(5, 0.162))
     assert lo < 0.162 < hi  # a bar that reads the one value
     assert _colour_range(np.array([1.45e-17, 14.9])) == (0.0, 14.9)
+
+
+def test_show_reads_the_file_the_writer_writes():
+    import solver.io.fields
+    import solver.show
+
+    assert solver.show.FIELDS_FILE == solver.io.fields.FIELDS_FILE
