@@ -1,9 +1,10 @@
 """Every shipped case validates, its measured points lie inside its protocol, and it runs
-(shortened) to its field file and plot."""
+(shortened with --set) to its field file and plot, serially and on 2 ranks."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,13 +48,22 @@ def _shortened(path: Path) -> list[str]:
     return sets
 
 
+MPIRUN = shutil.which("mpirun", path=str(Path(sys.executable).parent)) or shutil.which("mpirun")
+RANKS = [pytest.param(1, id="serial"),
+         pytest.param(2, id="2-ranks", marks=[
+             pytest.mark.mpi, pytest.mark.skipif(MPIRUN is None, reason="mpirun not found")])]
+
+
+@pytest.mark.parametrize("ranks", RANKS)
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_shipped_case_runs_shortened(path, tmp_path):
+def test_shipped_case_runs_shortened(path, ranks, tmp_path):
     out = tmp_path / "run"
     sets = [a for s in _shortened(path) for a in ("--set", s)]
-    proc = subprocess.run([sys.executable, "-m", "solver.cli", "run", str(path), "--out", str(out),
-                           "--quiet", *sets], capture_output=True, text=True, timeout=600)
+    launch = [MPIRUN, "-n", str(ranks)] if ranks > 1 else []
+    proc = subprocess.run([*launch, sys.executable, "-m", "solver.cli", "run", str(path),
+                           "--out", str(out), "--quiet", *sets],
+                          capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["status"] == "completed"
+    assert summary["status"] == "completed" and summary["mpi_size"] == ranks
     assert (out / "fields" / "fields.xdmf").is_file() and (out / "stack_pressure.png").is_file()
