@@ -21,7 +21,8 @@ demo: venv
 	$(SSB) run cases/li_full_cell_fixed_gap.toml --out $(OUT)/li_full_cell_fixed_gap --overwrite
 	$(SSB) run cases/li_full_cell_spring.toml --out $(OUT)/li_full_cell_spring --overwrite
 	$(SSB) plot $(OUT)/li_full_cell_fixed_gap $(OUT)/li_full_cell_spring --out $(OUT)/fixed_gap_vs_springs.png
-	@echo "results: $(abspath $(OUT)) (series.csv, fields/, summary.json, plots)"
+	$(SSB) show $(OUT)/li_full_cell_fixed_gap --field von_mises_MPa --region anode
+	@echo "results: $(abspath $(OUT)) (series.csv, fields/fields.xdmf, summary.json, plots, pictures)"
 
 # Serial suite, then the parallel tests under mpirun -n 2.
 test: venv

@@ -3,8 +3,10 @@
 Verbs:
     run        run a case (serially or under ``mpirun -n N``)
     check      validate a case file and print the resolved case
-    plot       stack pressure against capacity for one or more run directories
+    plot       stack pressure per protocol step of run directories, with measured points
     materials  list the materials library, or one entry with its sources
+    show       a picture of one field of a run (solver/show.py)
+    mesh       the mesh of a case as .msh, .xdmf or .vtu (solver/meshio_export.py)
 
 Bad input ends every rank with exit status 2 and one line on standard error (from rank 0);
 the case is read and validated on rank 0 and the verdict broadcast, so no rank can hang. A
@@ -19,32 +21,41 @@ import functools
 import sys
 from pathlib import Path
 
-import solver  # noqa: F401  (orders MPI before DOLFINx when the wheel is installed)
+import solver  # first: orders MPI before DOLFINx when the wheel is installed
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ssb", description=__doc__.split("\n")[0])
+    p.add_argument("--version", action="version", version=f"ssb-solver {solver.__version__}")
     sub = p.add_subparsers(dest="verb", required=True)
     run = sub.add_parser("run", help="run a case")
     run.add_argument("case", type=Path)
-    run.add_argument("--out", help="run directory (default: runs/<case name>); it must be new "
-                     "or empty, unless --overwrite")
+    run.add_argument("--out", help="run directory (default: a new runs/<case name>-<UTC "
+                     "date-time>); it must be new or empty, unless --overwrite")
     run.add_argument("--overwrite", action="store_true",
                      help="replace the outputs of an earlier run in --out (other files are kept)")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override a case value, e.g. --set fixture.preload_MPa=3")
+    run.add_argument("--quiet", "-q", action="store_true",
+                     help="no progress lines on the terminal (run.log still has them; errors "
+                          "still print)")
     check = sub.add_parser("check", help="validate a case and print it resolved")
     check.add_argument("case", type=Path)
     check.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
-    plot = sub.add_parser("plot", help="stack pressure vs capacity of run directories")
+    plot = sub.add_parser("plot", help="stack pressure of run directories, a panel per "
+                          "protocol step, with the measured points of their cases")
     plot.add_argument("runs", type=Path, nargs="+")
     plot.add_argument("--out", type=Path, required=True, help="PNG file to write")
-    plot.add_argument("--x", default=None, help="series.csv column for the x axis "
-                      "(default: capacity, or time when no charge passes)")
-    plot.add_argument("--y", default=None, help="comma-separated series.csv columns, one panel "
-                      "each (default: stack_pressure_MPa)")
+    plot.add_argument("--x", default=None, help="series.csv column for the x axis (default: "
+                      "per protocol step, time in a hold or rest, capacity in a charge)")
+    plot.add_argument("--y", default=None, help="series.csv column(s), comma-separated, one "
+                      "panel each (default: stack_pressure_MPa)")
     mats = sub.add_parser("materials", help="list the library or show one entry")
     mats.add_argument("name", nargs="?")
+    from solver import meshio_export, show  # verbs that live in their own modules
+
+    show.add_parser(sub)
+    meshio_export.add_parser(sub)
     return p
 
 
@@ -56,6 +67,7 @@ def _run(args) -> int:
     from mpi4py import MPI
 
     from solver.faults import RootError, SignalWatch, abort_on_fault
+    from solver.io.rundir import silence_terminal
     from solver.run import Run  # initialises PETSc, which installs its own SIGTERM handler
 
     comm = MPI.COMM_WORLD
@@ -67,6 +79,8 @@ def _run(args) -> int:
         run = None
         try:
             run = Run(case, out, comm, watch)
+            if args.quiet:
+                silence_terminal(run.log)
             return _report(comm, run.execute(), out)
         except RootError as err:  # raised on every rank alike: no abort needed
             return _fail(comm, str(err), 1)
@@ -87,8 +101,12 @@ def _prepare(comm, args):
     from solver.faults import on_root
     from solver.io.rundir import RunDirError, claim
 
+    from solver.io.rundir import default_run_dir
+
     case = on_root(comm, lambda: load_case(args.case, args.sets), (CaseError,))
-    out = args.out if args.out is not None else str(Path("runs") / case.name)
+    out = args.out if args.out is not None else str(default_run_dir(case.name, comm))
+    if args.out is None and comm.rank == 0:  # say where a chosen directory is, even if quiet
+        print(f"run directory: {out}", flush=True)
     run_dir = on_root(comm, lambda: claim(out, args.case, args.overwrite), (RunDirError,))
     return case, run_dir.path, run_dir if comm.rank == 0 else None
 
@@ -139,8 +157,13 @@ def _plot(args) -> int:
         print(f"ssb: error: no series.csv in {', '.join(missing)}", file=sys.stderr)
         return 2
     runs = {r.name: r for r in args.runs}
-    if args.x is None and args.y is None:
-        out = pressure_plot(runs, args.out)
+    if args.x is None and "," not in (args.y or ""):  # one column: a panel per protocol step
+        y = args.y or "stack_pressure_MPa"
+        if y not in COLUMNS:
+            print(f"ssb: error: --y: unknown column {y}; columns: {', '.join(COLUMNS)}",
+                  file=sys.stderr)
+            return 2
+        out = pressure_plot(runs, args.out, y)
     else:
         x = args.x or "capacity_mAh_cm2"
         ys = (args.y or "stack_pressure_MPa").split(",")
@@ -166,8 +189,11 @@ def _materials(args) -> int:
         print(f"{'name':{width}s}  {'tag':11s}  description")
         for name, m in rows:
             tag = m.category or ("host" if m.lithiation is not None else "")
-            print(f"{name:{width}s}  {tag:11s}  {m.description}")
-        print("\n`ssb materials NAME` shows every parameter of an entry with its unit and source.")
+            also = materials.aliases(name)
+            print(f"{name:{width}s}  {tag:11s}  {m.description}"
+                  + (f" (also: {', '.join(also)})" if also else ""))
+        print("\nNames ignore case, spaces, '-' and '_' (Li6PS5Cl, LPSCl); `ssb materials NAME`"
+              " shows every parameter of an entry with its unit and source.")
         return 0
     try:
         m = materials.get(args.name)
@@ -189,6 +215,8 @@ def _materials(args) -> int:
 
     tag = m.category or ("host" if m.lithiation is not None else "")
     print(f"{m.name} [{tag}]: {m.description}")
+    if materials.aliases(m.name):
+        print(f"  also called: {', '.join(materials.aliases(m.name))}")
     e = m.elastic
     print("  elastic (neo-Hookean):")
     print(f"    E = {e.youngs_modulus_MPa / 1e3:.4g} GPa, nu = {e.poisson_ratio:.4g}  "
@@ -243,6 +271,8 @@ def _materials(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if hasattr(args, "handler"):
+        return args.handler(args)
     return {"run": _run, "check": _check, "plot": _plot, "materials": _materials}[args.verb](args)
 
 

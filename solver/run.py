@@ -25,6 +25,7 @@ from solver.faults import Interrupted, SignalWatch, fault_message, on_root
 from solver.geometry import LayerSpec, build_die_stack
 from solver.io.fields import FieldWriter
 from solver.io.plots import pressure_plot
+from solver.io.progress import Progress
 from solver.io.rundir import write_summary
 from solver.io.series import SeriesWriter
 from solver.numerics.newton import PlungerNewtonSolver
@@ -74,6 +75,8 @@ class _Recorder:
         self.reference_thickness = None
         self.rows = 0
         self.last: dict = {}
+        self.progress = Progress([step.duration_s for step in case.protocol],
+                                 case.numerics.dt_max_s, case.numerics.dt_growth)
         self.warned: set[str] = set()
 
     def _warn_once(self, row: dict) -> None:
@@ -129,10 +132,12 @@ class _Recorder:
             "newton_iterations": state.last_iterations,
             "dt_s": float(self.run.model.dt.value),
             "event": event,
+            "protocol_step": state.step_index,
         }
         self._warn_once(row)
         self.series.write(row)
         self.last = row
+        progress = self.progress.update(state.step_index, state.step_time_s, state.dt_s)
         if self.rows % case.output.log_every == 0 or event:
             self.log.info(
                 f"step {state.accepted_steps:5d} | t {row['time_h']:9.4f} h | "
@@ -140,10 +145,9 @@ class _Recorder:
                 f"dz {row['stack_displacement_um']:8.3f} um | "
                 + (f"theta {row['mean_theta']:6.4f} | V {row['voltage_V']:7.4f} | " if transport else "")
                 + f"newton {state.last_iterations:2d} | "
-                f"dt {row['dt_s']:9.3g} s" + (f" | {event}" if event else "")
+                f"dt {row['dt_s']:9.3g} s | {progress}" + (f" | {event}" if event else "")
             )
-        every = case.output.fields_every
-        if event or (every and state.accepted_steps % every == 0):
+        if event or self.fields.due(state.accepted_steps, state.time_s):
             self.fields.write(state.time_s)
         self.rows += 1
         self.run.watch.check(self.run.comm)  # every rank stops here, after a complete row
@@ -218,7 +222,9 @@ class Run:
         case = self.case
         self.setup()
         series = SeriesWriter(self.out / "series.csv", self.comm.rank == 0)
-        fields = FieldWriter(self.out / "fields", self.model, self.diagnostics, case.output.field_formats)
+        out = case.output
+        fields = FieldWriter(self.out / "fields", self.model, self.diagnostics, out.field_formats,
+                             out.fields_every, out.fields_every_h)
         recorder = _Recorder(case, self, self.log, series, fields)
         stepper = Stepper(case, self.model, self.solver, recorder)
         if self.model.has_transport:

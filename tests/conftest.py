@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -52,7 +53,11 @@ def stack_doc(**overrides) -> dict:
 
 @pytest.fixture
 def shared_dir():
-    """A temporary directory with the same path on every rank."""
+    """A temporary directory with the same path on every rank, removed after the test."""
     comm = MPI.COMM_WORLD
     path = tempfile.mkdtemp(prefix="ssb-test-") if comm.rank == 0 else None
-    return Path(comm.bcast(path, root=0))
+    path = Path(comm.bcast(path, root=0))
+    yield path
+    comm.barrier()  # every rank is done with it
+    if comm.rank == 0:
+        shutil.rmtree(path, ignore_errors=True)

@@ -102,6 +102,7 @@ class Output:
     fields_every: int
     field_formats: tuple[str, ...]
     log_every: int
+    fields_every_h: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,9 @@ def _walk(spec: Any, value: Any, key: str) -> Any:
             elif isinstance(sub, MapOf):
                 out[k] = {}
             elif isinstance(sub, ListOf):
-                raise CaseError(sub_key, "missing required list")
+                if sub.min_items:
+                    raise CaseError(sub_key, "missing required list")
+                out[k] = []
         return out
     if isinstance(spec, MapOf):
         if not isinstance(value, dict):
@@ -404,6 +407,20 @@ def _protocol(doc: dict[str, Any], cathode_capacity: float | None) -> tuple[Step
     return tuple(steps)
 
 
+def _check_measured(points: list[dict[str, Any]]) -> None:
+    """Each measured point names a series column and exactly one of time_h, capacity."""
+    from solver.io.series import COLUMNS
+
+    for i, point in enumerate(points):
+        key = f"measured.{i}"
+        if point["column"] not in COLUMNS:
+            raise CaseError(f"{key}.column", f"got {point['column']!r}; not a series.csv column"
+                            + _suggest(point["column"], list(COLUMNS)))
+        at = [k for k in ("time_h", "capacity_mAh_cm2") if k in point]
+        if len(at) != 1:
+            raise CaseError(key, f"needs exactly one of time_h, capacity_mAh_cm2 (got {at or 'none'})")
+
+
 def _freeze(doc: dict[str, Any]) -> Case:
     geo = doc["geometry"]
     radius = geo["die_diameter_mm"] / 2.0
@@ -445,6 +462,7 @@ def _freeze(doc: dict[str, Any]) -> Case:
     for f in out["field_formats"]:
         if f not in ("vtx", "xdmf"):
             raise CaseError("output.field_formats", f"got {f!r}; allowed: 'vtx', 'xdmf'")
+    _check_measured(doc["measured"])
     radial = geo.get("radial_mesh_size_um", radius * UM_PER_MM / 8.0) / UM_PER_MM
     limits.check_mesh(geo, layers, radius, geo["mode"], radial)
     return Case(
@@ -468,7 +486,8 @@ def _freeze(doc: dict[str, Any]) -> Case:
         temperature_K=doc["conditions"]["temperature_C"] + ZERO_CELSIUS_K,
         protocol=protocol,
         numerics=Numerics(**{k: v for k, v in num.items()}),
-        output=Output(out["fields_every"], tuple(out["field_formats"]), out["log_every"]),
+        output=Output(out["fields_every"], tuple(out["field_formats"]), out["log_every"],
+                      out["fields_every_h"]),
         resolved=doc,
     )
 

@@ -184,6 +184,17 @@ STEP = Table(
     }
 )
 
+MEASUREMENT = Table(
+    {
+        "column": Leaf((str,), REQUIRED, (), "the series.csv column measured, e.g. stack_pressure_MPa"),
+        "value": Leaf(NUMBER, REQUIRED, (finite,), "the measured value, in the column's unit"),
+        "time_h": Leaf(NUMBER, None, (non_negative, finite), "when: h from the start of the run"),
+        "capacity_mAh_cm2": Leaf(NUMBER, None, (non_negative, finite), "or at this capacity"),
+        "source": Leaf((str,), REQUIRED, (), "the paper and where in it"),
+    }
+)
+"""A measured point the plots draw beside the simulated curve (one of time_h, capacity)."""
+
 CASE = Table(
     {
         "case": Table(
@@ -247,6 +258,7 @@ CASE = Table(
             required=False,
         ),
         "protocol": ListOf(STEP, min_items=1),
+        "measured": ListOf(MEASUREMENT, min_items=0, doc="measured points to plot beside"),
         "numerics": Table(
             {
                 "element_degree": Leaf((int,), 2, (one_of(1, 2),)),
@@ -275,6 +287,10 @@ CASE = Table(
         "output": Table(
             {
                 "fields_every": Leaf((int,), 10, (non_negative,), "0 = only first and last"),
+                "fields_every_h": Leaf(
+                    NUMBER, 0.5, (non_negative, finite),
+                    "also a snapshot at least every this many hours of simulated time, 0 = off",
+                ),
                 "field_formats": Leaf((list,), ["xdmf"], (), "any of 'xdmf' (ParaView 5.11+), 'vtx' (ADIOS2 ParaView)"),
                 "log_every": Leaf((int,), 1, (positive,), "progress line every N steps"),
             },

@@ -35,7 +35,7 @@ import gmsh
 
 from solver.geometry.estimate import divisions as _divisions  # one rule for mesh and estimate
 
-__all__ = ["LayerSpec", "StackMesh", "build_die_stack"]
+__all__ = ["LayerSpec", "StackMesh", "build_die_stack", "die_stack_model"]
 
 MODES = ("axisymmetric", "plane_strain", "3d")
 
@@ -192,6 +192,26 @@ def build_die_stack(
         layer_bounds_mm=layer_bounds,
     )
 
+
+@contextlib.contextmanager
+def die_stack_model(
+    layers: Sequence[LayerSpec],
+    radius_mm: float,
+    mode: str,
+    radial_mesh_size_mm: float,
+    gmsh_verbosity: int = 0,
+) -> Iterator[str]:
+    """Provide the meshed gmsh model of a die stack, current inside the ``with`` block.
+
+    On this process only, with the same physical groups as :func:`build_die_stack`, e.g. to
+    write it with ``gmsh.write``. Yields the model name; the gmsh state is restored on exit.
+    """
+    layers = _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity)
+    builder = _build_3d if mode == "3d" else _build_axisymmetric
+    with _gmsh_session(gmsh_verbosity) as name:
+        builder(layers, _z_levels(layers), float(radius_mm), float(radial_mesh_size_mm))
+        gmsh.model.mesh.generate(3 if mode == "3d" else 2)
+        yield name
 
 
 def mesh_on_root(comm, build, tdim: int, gmsh_verbosity: int, what: str, geometry_order: int = 1):

@@ -5,16 +5,19 @@ removes the outputs of the earlier run (never other files, and never the case fi
 so one directory never mixes two runs. The lock file is created atomically (``O_EXCL``, which
 also holds on NFS and Lustre, where HDF5's own file locking is often disabled) and names the
 host and process that own the directory; it is removed when the run ends, and a lock left by a
-killed run on this host is recognised as stale and taken over with ``--overwrite``.
+killed run on this host is recognised as stale and taken over with ``--overwrite``. Without ``--out`` a run gets a new directory,
+``runs/<case>-<UTC timestamp>``, so no run replaces another.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import socket
+import time
 from pathlib import Path
 
 from solver.faults import one_line
@@ -166,3 +169,26 @@ def write_summary(path: Path, summary: dict) -> None:
     tmp = Path(path) / "summary.json.tmp"
     tmp.write_text(json.dumps(summary, indent=2))
     os.replace(tmp, Path(path) / "summary.json")
+
+
+def default_run_dir(case_name: str, comm, root: Path = Path("runs")) -> Path:
+    """A run directory that does not exist yet, the same on every rank of ``comm``.
+
+    The name is ``<case>-<YYYYmmdd-HHMMSS>`` (UTC); a second run started within the same second
+    gets ``-2``, ``-3``, ... appended. Rank 0 picks it and broadcasts it.
+    """
+    path = None
+    if comm.rank == 0:
+        stem = f"{case_name}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+        path, n = root / stem, 1
+        while path.exists():
+            n += 1
+            path = root / f"{stem}-{n}"
+    return Path(comm.bcast(str(path) if path is not None else None, root=0))
+
+
+def silence_terminal(log: logging.Logger) -> None:
+    """Drop the terminal handler of a run's logger; its run.log file handler stays."""
+    for handler in list(log.handlers):
+        if not isinstance(handler, logging.FileHandler):
+            log.removeHandler(handler)

@@ -30,9 +30,11 @@ COLUMNS = (
     "newton_iterations",
     "dt_s",
     "event",
+    "protocol_step",
 )
 """Columns with units; a column that does not apply to a case is left empty (a value that
-is not a number is ``nan``)."""
+is not a number is ``nan``). ``protocol_step`` is the index of the ``[[protocol]]`` entry the
+row belongs to (the preload rows: 0)."""
 
 
 class SeriesWriter:

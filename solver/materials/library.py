@@ -1,9 +1,11 @@
 """The materials library: one entry per material, every number with its unit and its source.
 
-Seed references such as ``004:L456`` are lines of the seed documents (see
-``shared/reference/`` in the project's design notes); literature values name the paper and
-table. Where no measured value exists the entry says what was assumed and why, and values that
-could not be checked against the paper say so in their source.
+Short references such as ``004:L456`` name a line of one of the source documents the values were
+taken from: 004 is S.-Y. Ham's PhD dissertation (University of California San Diego, 2024), 000
+the Ga-In liquid-metal anode study of Wang et al., 001 the Li-In / Li-Sn interfacial
+chemomechanics study; literature values name the paper and table. Where no measured value
+exists the entry says what was assumed and why, and values that could not be checked against
+the paper say so in their source.
 
 The entries live in :mod:`solver.materials.entries` by kind (metals, alloys, electrolytes,
 cathodes, structural); this module collects them and applies case-file overrides.
@@ -38,6 +40,8 @@ __all__ = [
     "OVERRIDE_KEYS",
     "Material",
     "UnknownMaterialError",
+    "aliases",
+    "canonical_name",
     "get",
     "names",
     "with_overrides",
@@ -46,6 +50,38 @@ __all__ = [
 _ENTRIES = (LI, LI_MASIAS2019, AL, *ALLOYS, *ELECTROLYTES, *CATHODES, *STRUCTURAL)
 _LIBRARY: dict[str, Material] = {m.name: m for m in _ENTRIES}
 assert len(_LIBRARY) == len(_ENTRIES), "duplicate library names"
+
+# What a chemist types -> the library name. Lookups ignore case, spaces, '-' and '_', so
+# "Li6PS5Cl", "LPSCl" and "lpscl" all find `li6ps5cl`, and "Li17Sn4" finds `li17sn4`.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "li": ("lithium", "Li metal"),
+    "al": ("aluminium", "aluminum"),
+    "sn": ("tin", "beta-Sn"),
+    "si": ("silicon", "a-Si"),
+    "in": ("indium",),
+    "gain": ("EGaIn", "gallium-indium", "Ga-In liquid metal"),
+    "li6ps5cl": ("LPSCl", "LPSC", "argyrodite"),
+    "llzo": ("Li7La3Zr2O12", "garnet"),
+    "latp": ("Li1.3Al0.3Ti1.7(PO4)3", "NASICON"),
+    "ncm811_composite": ("NCM811", "NMC811"),
+    "nmc111": ("NCM111",),
+    "steel": ("stainless steel", "316L", "SS316L"),
+    "peek": ("polyether ether ketone",),
+}
+
+
+def _key(name: str) -> str:
+    """The lookup form of a name: lower case, without spaces, '-' or '_'."""
+    return "".join(c for c in name.strip().lower() if c not in " -_")
+
+
+_LOOKUP: dict[str, str] = {_key(n): n for n in _LIBRARY}
+for _canonical, _names in _ALIASES.items():
+    assert _canonical in _LIBRARY, f"alias for a missing entry {_canonical!r}"
+    for _alias in _names:
+        assert _key(_alias) not in _LOOKUP, f"alias {_alias!r} is ambiguous"
+        _LOOKUP[_key(_alias)] = _canonical
+assert len(_LOOKUP) == len(_LIBRARY) + sum(map(len, _ALIASES.values())), "names collide"
 
 CATEGORIES = ("metal", "host", "electrolyte", "cathode", "structural")
 
@@ -83,16 +119,39 @@ def names() -> list[str]:
     return sorted(_LIBRARY)
 
 
-def get(name: str) -> Material:
-    """The library entry called ``name``, or an error that suggests the nearest names."""
+def aliases(name: str) -> tuple[str, ...]:
+    """Other names that find the library entry ``name`` (e.g. 'LPSCl' for 'li6ps5cl')."""
+    return _ALIASES.get(name, ())
+
+
+def canonical_name(name: str) -> str:
+    """The library name that ``name`` (any case, or an alias) stands for.
+
+    Raises:
+        UnknownMaterialError: for a name that is neither, suggesting the nearest one.
+
+    """
+    if not isinstance(name, str):
+        raise UnknownMaterialError(f"material name must be a string, got {name!r}")
     try:
-        return _LIBRARY[name]
+        return _LOOKUP[_key(name)]
     except KeyError:
-        close = difflib.get_close_matches(name, names(), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        close = difflib.get_close_matches(_key(name), list(_LOOKUP), n=1, cutoff=0.6)
+        hint = f"; did you mean '{_LOOKUP[close[0]]}'?" if close else ""
         raise UnknownMaterialError(
-            f"unknown material '{name}'{hint} (library: {', '.join(names())})"
+            f"unknown material '{name}'{hint} (library: {', '.join(names())}; "
+            "`ssb materials` lists them with their aliases)"
         ) from None
+
+
+def get(name: str) -> Material:
+    """The library entry called ``name`` (case-insensitive, or an alias such as 'LPSCl').
+
+    Raises:
+        UnknownMaterialError: for an unknown name, suggesting the nearest library name.
+
+    """
+    return _LIBRARY[canonical_name(name)]
 
 
 def _number(key: str, value: Any, low: float | None = None, high: float | None = None,

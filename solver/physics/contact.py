@@ -22,7 +22,8 @@ from __future__ import annotations
 import ufl
 
 RIGID_PENALTY = 1.0e4
-"""Rigid-wall penalty k_w = RIGID_PENALTY * E_max / h_min (MPa/mm)."""
+"""Rigid-wall penalty k_w = RIGID_PENALTY * E_max / h_r (MPa/mm), h_r the radial element size:
+1e4 times the radial stiffness of the stiffest wall element."""
 
 TANGENTIAL_FRACTION = 1.0e-6
 """3-D only: a tangential spring of this fraction of k_w removes the free rotation about the

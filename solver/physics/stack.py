@@ -53,9 +53,9 @@ def wall_stiffness(case: Case) -> float:
         return fixture.holder_stiffness_MPa_per_mm(
             case.die_wall.holder.elastic, case.die_radius_mm, case.die_wall.holder_outer_radius_mm
         )
+    # the radial stiffness of a wall element is ~E / h_r, h_r the radial element size
     e_max = max(layer.material.elastic.youngs_modulus_MPa for layer in case.layers)
-    h_min = min(layer.mesh_size_mm for layer in case.layers)
-    return contact.RIGID_PENALTY * e_max / h_min
+    return contact.RIGID_PENALTY * e_max / case.radial_mesh_size_mm
 
 
 def insertion_interface(case: Case, host: str) -> str:

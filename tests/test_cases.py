@@ -1,0 +1,70 @@
+"""Every shipped case validates, its measured points lie inside its protocol, and it runs
+(shortened with --set) to its field file and plot, serially and on 2 ranks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from solver.case import load_case
+from solver.units import S_PER_H
+
+CASES = sorted((Path(__file__).resolve().parents[1] / "cases").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_shipped_case_is_valid(path):
+    case = load_case(path)
+    hours = sum(step.duration_s for step in case.protocol) / S_PER_H
+    charge = sum(step.current_mA_cm2 * step.duration_s / S_PER_H for step in case.protocol)
+    for point in case.resolved["measured"]:
+        if "time_h" in point:
+            assert 0.0 <= point["time_h"] <= hours * (1 + 1e-9)
+        else:
+            assert 0.0 < point["capacity_mAh_cm2"] <= charge * (1 + 1e-9)
+        assert point["source"]
+
+
+def test_the_full_cell_and_hold_cases_carry_their_measurements():
+    measured = {p.stem: load_case(p).resolved["measured"] for p in CASES}
+    assert [m["value"] for m in measured["li_full_cell_fixed_gap"]] == [6.96]
+    assert [m["value"] for m in measured["li_full_cell_spring"]] == [5.21]
+    assert [m["value"] for m in measured["li_hold_relaxation"]] == [23.0, 21.1]
+
+
+def _shortened(path: Path) -> list[str]:
+    """--set assignments that end every protocol step early (a smoke run, not a result: its
+    creep error tolerance is loose, the closed-form tests check the accuracy)."""
+    sets = ["numerics.creep_error_tolerance=1.0"]
+    for i, step in enumerate(load_case(path).resolved["protocol"]):
+        if "duration_h" in step:
+            sets.append(f"protocol.{i}.duration_h={min(step['duration_h'], 0.05)}")
+        else:
+            sets.append(f"protocol.{i}.capacity_mAh_cm2={min(step['capacity_mAh_cm2'], 0.01)}")
+    return sets
+
+
+MPIRUN = shutil.which("mpirun", path=str(Path(sys.executable).parent)) or shutil.which("mpirun")
+RANKS = [pytest.param(1, id="serial"),
+         pytest.param(2, id="2-ranks", marks=[
+             pytest.mark.mpi, pytest.mark.skipif(MPIRUN is None, reason="mpirun not found")])]
+
+
+@pytest.mark.parametrize("ranks", RANKS)
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_shipped_case_runs_shortened(path, ranks, tmp_path):
+    out = tmp_path / "run"
+    sets = [a for s in _shortened(path) for a in ("--set", s)]
+    launch = [MPIRUN, "-n", str(ranks)] if ranks > 1 else []
+    proc = subprocess.run([*launch, sys.executable, "-m", "solver.cli", "run", str(path),
+                           "--out", str(out), "--quiet", *sets],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "completed" and summary["mpi_size"] == ranks
+    assert (out / "fields" / "fields.xdmf").is_file() and (out / "stack_pressure.png").is_file()
