@@ -1,6 +1,6 @@
 """One run of a case: mesh, model, solver, stepper, and the run directory they write.
 
-Run directory (DESIGN section 6): ``case.toml`` (the resolved case), ``series.csv`` (a row per
+Run directory: ``case.toml`` (the resolved case), ``series.csv`` (a row per
 accepted step, flushed as it goes), ``fields/`` (ParaView), ``summary.json``, ``run.log`` and
 ``stack_pressure.png``. Rank 0 writes the files; every rank takes part in the solve.
 """

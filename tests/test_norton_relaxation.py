@@ -1,4 +1,4 @@
-"""Norton relaxation of a Li layer in a rigid die at a fixed gap (DESIGN section 4).
+"""Norton relaxation of a Li layer in a rigid die at a fixed gap.
 
 Uniaxial strain at a fixed axial logarithmic strain e (< 0): with Hencky elasticity the
 Kirchhoff stress is tau_m = K e (fixed: the flow is isochoric) plus a deviator whose

@@ -1,4 +1,4 @@
-"""Layered stack in a rigid die with small swelling: the closed form of DESIGN section 4.
+"""Layered stack in a rigid die with small swelling: its closed form.
 
 Free axial growth of layer i: h_i g_i, with g_i = e_i 3K_i/M_i for an isotropic free strain
 e_i (the cathode) and g_i = lambda_g - 1 for the axial growth of plated Li; stack pressure rise

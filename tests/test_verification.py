@@ -1,4 +1,4 @@
-"""Coupled diffusion and stress against closed-form solutions (DESIGN section 4).
+"""Coupled diffusion and stress against closed-form solutions.
 
 Tolerances come from the convergence study ``scripts/convergence.py`` (tables in the README):
 each is about 1.5-2x the error measured at the resolution used here, and the study shows that

@@ -96,7 +96,7 @@ class Curve:
 class Lithiation:
     """A host that takes up Li: Li_x M with x = theta * x_max.
 
-    Transport (DESIGN section 3): J = -M grad(mu), mu = mu_ch(theta) - Omega sigma_h, with
+    Transport: J = -M grad(mu), mu = mu_ch(theta) - Omega sigma_h, with
     M = D c (1 - theta) / (R T) and c = theta c_max. Two readings of D:
 
     * ``chemical_potential = "ideal"``: D is a *chemical* (Fickian, e.g. GITT) diffusivity,

@@ -3,7 +3,7 @@
 The bore is the cylinder r = R. A point of the stack at reference position X with displacement
 u is at radius r = |(X + u)_radial|, and its gap to the wall is g = R - r. The wall acts on the
 lateral surface of every layer (which may start narrower than the bore) with the contact
-pressure of a penalty law (DESIGN section 3, "Die wall"),
+pressure of a penalty law,
 
     p_c = k_w <-g>,   <a> = max(a, 0),
 

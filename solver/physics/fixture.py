@@ -1,6 +1,6 @@
 """Die wall and plunger: the supports of the stack.
 
-Plunger (DESIGN section 3): a rigid face with uniform axial displacement U, held by a fixture
+Plunger: a rigid face with uniform axial displacement U, held by a fixture
 whose force on the stack is F = F0 + k (U - U0): k = 0 holds a constant force (constant
 pressure), finite k is a spring (or a frame of finite stiffness), k = inf a fixed gap. The
 equilibrium of the plunger is  R_U = int P : Grad(phi) dV + F = 0, where phi is the virtual

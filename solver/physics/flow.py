@@ -10,7 +10,7 @@ scalar equation per point,
 and returns q with its partial derivatives (for the consistent tangent). Each law is a small
 record of per-point arrays (one value per quadrature point) and knows nothing of the mesh.
 
-Norton-Arrhenius (DESIGN section 3): eps_dot_eq = A exp(-Q / (R T)) (q / sigma_ref)^n; the
+Norton-Arrhenius: eps_dot_eq = A exp(-Q / (R T)) (q / sigma_ref)^n; the
 Arrhenius factor is folded into ``rate_per_s`` = A exp(-Q / (R T)) by the caller. A point with
 ``rate_per_s`` = 0 is elastic (q = q_tr).
 """

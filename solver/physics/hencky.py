@@ -1,6 +1,6 @@
 """Finite-strain Hencky elasticity with isochoric viscous flow, at material points (NumPy).
 
-Kinematics (DESIGN section 3): F = Fe Fv Fg. The growth Fg (swelling, plating) acts on the
+Kinematics: F = Fe Fv Fg. The growth Fg (swelling, plating) acts on the
 reference; the viscous part Fv (det Fv = 1) acts on the grown configuration, whose metric
 Cv = Fv^T Fv is the internal variable, stored as Cv^-1 at each quadrature point. For isotropic
 growth Fg = J_g^(1/3) I this is the same as F = Fe Fg Fv; for the axial growth of plated Li the

@@ -1,6 +1,6 @@
 """Growth deformation gradients: Li plating and active-material volume change.
 
-Plated Li grows normal to the anode/electrolyte interface (DESIGN section 3):
+Plated Li grows normal to the anode/electrolyte interface:
     Fg = I + (lambda_g - 1) n (x) n,  lambda_g = 1 + h_plated / h_anode,
 with h_plated = (q / F) V_m the thickness of Li plated by the areal charge q (V_m the molar
 volume). The plated volume is spread uniformly through the anode layer: in the die the

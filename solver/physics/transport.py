@@ -1,4 +1,4 @@
-"""Li transport in a host coupled to stress (DESIGN section 3).
+"""Li transport in a host coupled to stress.
 
 Mass balance per unit reference volume, c = theta c_max:
 

@@ -2,5 +2,6 @@
 
 Each module holds frozen :class:`~solver.materials.entries.base.Material` records, one per
 material, every number with its unit in the field name and its source (paper and table/figure,
-or a seed line such as ``001:L67``: line 67 of seed 001, see ``shared/reference/``).
+or a line of a source document such as ``001:L67``; :mod:`solver.materials.library` names the
+documents).
 """

@@ -296,7 +296,7 @@ SI = Material(
         "consistent with the curve.",
         "No creep law: lithiated Si yields at ~2 GPa -> ~430 MPa (003:L88, L92) and creeps with "
         "stress exponents > 20 under indentation (Berla et al. 2015), far above stack "
-        "pressures; a Perzyna law with theta-dependent yield (DESIGN section 3) would be the "
+        "pressures; a Perzyna law with theta-dependent yield would be the "
         "next step.",
     ),
 )
@@ -419,7 +419,7 @@ GAIN = Material(
         youngs_modulus_MPa=_GA_E_LIQUID,
         poisson_ratio=_GA_NU_LIQUID,
         source=(
-            "liquid: shear modulus ~0, bulk modulus finite (DESIGN section 3). nu = 0.499 and "
+            "liquid: shear modulus ~0, bulk modulus finite. nu = 0.499 and "
             "E = 3 K (1 - 2 nu) = 300 MPa give K = 50 GPa, G = 0.1 GPa; K = rho c^2 of liquid "
             "Ga at its melting point, rho = 6.095 g/cm^3 (liquid density, commonly cited), "
             "c = 2870 m/s (sound speed; value as commonly cited, not verified here) -> 50 GPa"

@@ -16,7 +16,7 @@ LI6PS5CL = Material(
         source=(
             "E = 22.1 GPa: Deng et al., J. Electrochem. Soc. 163 (2016) A67 (first principles); "
             "nu = 0.30 typical of sulfide glass-ceramics (Sakuda et al., Sci. Rep. 3 (2013) 2261). "
-            "Dense values; the 004 pellets are ~85 % dense (shared/reference, section 2.6)"
+            "Dense values; the 004 pellets are ~85 % dense (Ham 2024, section 2.2.3)"
         ),
     ),
     notes=(

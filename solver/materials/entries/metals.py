@@ -36,7 +36,7 @@ LI = Material(
         "Li per mAh/cm^2, cf. 'about 5 um' at 004:L452"
     ),
     notes=(
-        "Default creep law: Narayan & Anand (2018), the Li model DESIGN section 3 names. Its "
+        "Default creep law: Narayan & Anand (2018), the Li model of the reference model. Its "
         "flow rule is a power law (n = 1/m = 6.7, Q = 37 kJ/mol) that its authors calibrated "
         "on tension/compression series over decades of strain rate and from room temperature "
         "to ~90 C (the data of LePage et al., J. Electrochem. Soc. 166 (2019) A89; as commonly "
