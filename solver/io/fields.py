@@ -207,6 +207,7 @@ class FieldWriter:
             self._regroup(final=True)
             if self.model.W.mesh.comm.rank == 0:
                 (self.directory / DATA_FILE).unlink(missing_ok=True)
+            self.model.W.mesh.comm.barrier()  # every rank sees the final directory
         if self._vtx is not None:
             self._vtx.close()
             self._vtx = None
