@@ -235,3 +235,36 @@ def test_newton_converges_quadratically_while_creeping(shared_dir, monkeypatch):
     print(f"first solve: {histories[0]}")
     print(f"{len(orders)} solves, asymptotic orders: median {np.median(orders):.2f}")
     assert orders and np.median(orders) > 1.8
+
+
+@pytest.mark.parametrize("faces", ["frictionless", "sticking"])
+def test_narrow_disc_compresses_homogeneously_or_barrels(shared_dir, faces):
+    """A creeping disc narrower than the bore under constant force: with frictionless faces its
+    side stays straight (homogeneous, to round-off), with sticking faces it barrels (the side
+    bulges most at mid-height, where it is free of both plates)."""
+    doc = stack_doc(
+        geometry__stack=["li"], geometry__radial_mesh_size_um=500.0,
+        geometry__layers={"li": {"thickness_um": 1000.0, "mesh_size_um": 250.0,
+                                 "diameter_mm": 4.0}},
+        regions={"li": {"material": "li"}}, electrochemistry={},
+        interfaces={"plunger_li": faces, "base_li": faces},
+        fixture={"type": "constant_pressure", "preload_MPa": 0.32},
+        protocol=[{"step": "hold", "duration_h": 60.0 / 3600.0}],
+        numerics={"element_degree": 2},
+    )
+    case, run, s = _run(doc, shared_dir)
+    diag = run.diagnostics
+    gdim = run.model.W.mesh.geometry.dim
+    u = run.model.w.x.array[diag._u_map].reshape(-1, gdim)[diag._wall_nodes]
+    z = diag._wall_x[:, 1]
+    comm = MPI.COMM_WORLD
+    ur_mid = comm.allreduce(float(np.max(np.where(np.isclose(z, 0.5), u[:, 0], -np.inf))),
+                            op=MPI.MAX)
+    ur_end = comm.allreduce(float(np.max(np.where(np.isclose(z, 0.0), u[:, 0], -np.inf))),
+                            op=MPI.MAX)
+    print(f"{faces}: radial displacement at mid-height {ur_mid:.4e} mm, at the base {ur_end:.4e} mm")
+    assert ur_mid > 1e-3  # it flows
+    if faces == "frictionless":
+        assert abs(ur_mid - ur_end) < 1e-9 * ur_mid
+    else:
+        assert ur_end == pytest.approx(0.0, abs=1e-12) and ur_mid > 1e-3
