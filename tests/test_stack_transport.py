@@ -94,3 +94,42 @@ def test_host_layer_in_plane_stress_is_the_film_stress(run):
     scale = np.max(np.abs(expected))
     assert np.max(np.abs(s[in_host, 0] - expected)) / scale < 1e-2
     assert np.max(np.abs(s[in_host, 1] - expected)) / scale < 1e-2
+
+
+def test_flux_is_pulled_back_with_the_stretch():
+    """J_R = -D C^-1 Grad(theta) c_max: under a uniform stretch lambda along y (u_y =
+    (lambda - 1) y), the mass rows of a linear theta are those of the unstretched body over
+    lambda^2 (diffusion across a stretched layer is slower in reference units), exactly."""
+    from dolfinx import fem
+    from dolfinx.fem import petsc as fem_petsc
+    from mpi4py import MPI
+
+    from solver.geometry import build_rectangle
+    from solver.physics.body import build_body_model
+    from solver.physics.model import MASS_FORM, THETA_SUB, U_SUB, collapsed
+    from solver.verification.problems import test_host as verification_host
+
+    body = build_rectangle(MPI.COMM_WORLD, 1.0, 1.0, 2, 2, "plane_strain")
+    model = build_body_model(body, {"bar": verification_host(1.0, beta=1e-8)}, degree=1,
+                             stress_coupling=False)
+    model.dt.value = 1.0
+    form = fem.form(model.residual[MASS_FORM])
+    V, vmap = collapsed(model.W.sub(THETA_SUB))
+    xs = V.tabulate_dof_coordinates()
+    model.w.x.array[vmap] = 0.1 + 0.5 * xs[:, 1]  # theta = theta_old + a gradient: no rate term
+    model.w_old.x.array[:] = model.w.x.array
+    model.w_old.x.array[vmap] = 0.1 + 0.5 * xs[:, 1]
+
+    def mass_rows(stretch):
+        Vu, umap = collapsed(model.W.sub(U_SUB))
+        u = fem.Function(Vu)
+        u.interpolate(lambda x: np.vstack([0.0 * x[0], (stretch - 1.0) * x[1]]))
+        model.w.x.array[umap] = u.x.array
+        model.w.x.scatter_forward()
+        model.points.evaluate()
+        vec = fem_petsc.assemble_vector(form)
+        vec.ghostUpdate()
+        return vec.array.copy()
+
+    plain, stretched = mass_rows(1.0), mass_rows(1.5)
+    assert np.allclose(stretched, plain / 1.5**2, rtol=1e-10, atol=1e-14)

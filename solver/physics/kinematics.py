@@ -32,6 +32,14 @@ def deformation_gradient(u, mode: str, x):
     return ufl.Identity(3) + displacement_gradient(u, mode, x)
 
 
+def in_plane(tensor, mode: str):
+    """The part of a 3x3 tensor on the mesh's own axes: all of it in 3-D; the (x0, z) block in
+    the 2-D modes (index 1 is the out-of-plane direction there)."""
+    if mode == "3d":
+        return tensor
+    return ufl.as_matrix([[tensor[0, 0], tensor[0, 2]], [tensor[2, 0], tensor[2, 2]]])
+
+
 def volume_weight(mode: str, x):
     """Reference-volume weight: 2 pi r in axisymmetric mode (integrals are whole-cell), else 1
     (per unit depth in plane strain)."""

@@ -197,6 +197,7 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
         sigma_h = ufl.tr(sigma) / 3.0
         dx_points = ufl.Measure("dx", domain=mesh, subdomain_data=cell_tags,
                                 metadata=points.dx.metadata())
+        metric = kinematics.in_plane(ufl.inv(F.T * F), mode)  # C^-1 on the mesh's axes
         mass_total = potential_total = 0
         for n in hosts:
             inflow[n] = fem.Constant(mesh, 0.0)
@@ -204,7 +205,7 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
             driving_stress[n] = driving
             mass, potential = transport.transport_residuals(
                 laws[n], theta, split_old[THETA_SUB], s, tests[THETA_SUB], tests[S_SUB], driving,
-                dt, weight, dx_host(cell_regions[n]), dx_points(cell_regions[n]))
+                metric, dt, weight, dx_host(cell_regions[n]), dx_points(cell_regions[n]))
             mass_total += mass
             potential_total += potential
         residual += [mass_total, potential_total]

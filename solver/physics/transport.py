@@ -17,9 +17,9 @@ two-phase regions) are regular. The stress potential s is a field of its own (P1
 the rest), because Grad(sigma_h) needs second derivatives of the displacement.
 
 Weak form (reference configuration, backward Euler, rows scaled by dt so they read as volumes
-of theta change; D is referred to the unlithiated configuration):
+of theta change; the flux pulled back with C^-1, see :meth:`HostLaw.flux_per_cmax`):
 
-    int (theta - theta_n) w + dt D [g Grad(theta) - kappa theta (1 - theta) Grad(s)] . Grad(w) dV
+    int (theta - theta_n) w + dt D C^-1 [g Grad(theta) - kappa theta (1 - theta) Grad(s)] . Grad(w) dV
         - dt int_Gamma (j / c_max) w dA = 0,
     int (s - Omega(theta) sigma_h / (R T)) z dV = 0,
 
@@ -163,10 +163,17 @@ class HostLaw:
         """s = Omega sigma_h / (R T), dimensionless (sigma_h in MPa)."""
         return self.partial_molar_volume(theta) * sigma_h / (MPA_MM3_PER_J * self.RT)
 
-    def flux_per_cmax(self, theta, s):
-        """J / c_max = -D [g Grad(theta) - kappa theta (1 - theta) Grad(s)] (mm/s)."""
+    def flux_per_cmax(self, theta, s, metric):
+        """J / c_max = -D C^-1 [g Grad(theta) - kappa theta (1 - theta) Grad(s)] (mm/s).
+
+        The flux in the reference configuration: with the mobility per current volume,
+        J_R = J_det F^-1 j = -D c_max C^-1 Grad(mu)-terms (the J_det of the pull-back and the
+        1 / J_det of the current concentration cancel); ``metric`` is C^-1 = (F^T F)^-1 in the
+        mesh's coordinates. A host stretched by a factor lambda along the stack then diffuses
+        across its thickness 1 / lambda^2 as fast in reference units, as it must.
+        """
         mobility = theta * (1.0 - theta)
-        return -self.diffusivity(theta) * (
+        return -self.diffusivity(theta) * metric * (
             self.thermodynamic_factor(theta) * ufl.grad(theta)
             - self.kappa * mobility * ufl.grad(s)
         )
@@ -182,13 +189,13 @@ def inward_flux_per_cmax(current_A_per_mm2, c_max: float):
     return current_A_per_mm2 / (FARADAY_C_PER_MOL * c_max)
 
 
-def transport_residuals(law: HostLaw, theta, theta_old, s, w, z, sigma_h, dt, weight, dx,
-                        dx_points):
+def transport_residuals(law: HostLaw, theta, theta_old, s, w, z, sigma_h, metric, dt, weight,
+                        dx, dx_points):
     """(mass, stress-potential) residual forms on the host cells, integrated with the volume
     ``weight`` (2 pi r in axisymmetric mode): the mass rows with ``dx``, the stress potential
     with ``dx_points``, the rule of the material points where sigma_h is known. The inflow term
     is added by the geometry (:meth:`solver.physics.model.Model.add_inflow`)."""
-    J = law.flux_per_cmax(theta, s)
+    J = law.flux_per_cmax(theta, s, metric)
     mass = ((theta - theta_old) * w - dt * ufl.dot(J, ufl.grad(w))) * weight * dx
     potential = (s - law.stress_potential(theta, sigma_h)) * z * weight * dx_points
     return mass, potential
