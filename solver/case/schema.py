@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from solver.materials.library import HOST_OVERRIDE_KEYS, OVERRIDE_KEYS

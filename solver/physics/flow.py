@@ -80,7 +80,3 @@ class NortonFlow:
             dq_dreference_stress=np.where(active, n * power / sref, 0.0) / slope,
         )
 
-
-def elastic_flow(size: int) -> NortonFlow:
-    """A law that never flows (rate 0) for ``size`` points."""
-    return NortonFlow(np.zeros(size), np.ones(size), np.ones(size))

@@ -56,7 +56,6 @@ class Model:
     pin_form: ufl.Form | None  # mass on theta and s everywhere: room for the Dirichlet diagonal
     blocks: dict[str, np.ndarray]  # owned dofs of each physics block (for convergence tests)
     transport_bcs: list[fem.DirichletBC]
-    cauchy: ufl.core.expr.Expr  # at the material points only (integrate with points.dx)
     points: MaterialPoints
     plating_stretch: fem.Constant
     volume_ratio: fem.Constant
@@ -65,7 +64,6 @@ class Model:
     theta: ufl.core.expr.Expr | None = None
     stress_potential: ufl.core.expr.Expr | None = None
     host_indicator: dict[str, fem.Function] = field(default_factory=dict)
-    driving_stress: dict[str, ufl.core.expr.Expr] = field(default_factory=dict)  # MPa, per host
     # pieces the geometry needs to add its boundary terms
     u: ufl.core.expr.Expr | None = None
     v: ufl.core.expr.Expr | None = None
@@ -190,7 +188,6 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     residual = [R_mech]
 
     inflow: dict[str, fem.Constant] = {}
-    driving_stress: dict = {}
     transport_bcs: list[fem.DirichletBC] = []
     pin_form = None
     if hosts:
@@ -202,7 +199,6 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
         for n in hosts:
             inflow[n] = fem.Constant(mesh, 0.0)
             driving = sigma[kinematics.AXIAL, kinematics.AXIAL] if n in axial_swelling else sigma_h
-            driving_stress[n] = driving
             mass, potential = transport.transport_residuals(
                 laws[n], theta, split_old[THETA_SUB], s, tests[THETA_SUB], tests[S_SUB], driving,
                 metric, dt, weight, dx_host(cell_regions[n]), dx_points(cell_regions[n]))
@@ -225,10 +221,9 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
         mode=mode, W=W, w=w, w_old=w_old, dt=dt, temperature_K=temperature_K,
         residual=residual, jacobian=jacobian, pin_form=pin_form,
         blocks=_blocks(W, bool(hosts)), transport_bcs=transport_bcs,
-        cauchy=sigma, points=points,
+        points=points,
         plating_stretch=inputs.plating_stretch, volume_ratio=inputs.volume_ratio, hosts=laws,
         inflow=inflow, theta=theta, stress_potential=s, host_indicator=ind,
-        driving_stress=driving_stress,
         u=u, v=v, first_piola=P_, weight=weight, x=x, tests=tuple(tests),
     )
 
