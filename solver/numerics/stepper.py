@@ -98,7 +98,6 @@ class Stepper:
                             if model.has_transport else np.empty(0, dtype=np.int32))
         self.timings = {"solve_s": 0.0}
         self._velocity = None  # (dw/dt, dU/dt) of the last accepted step: the predictor
-        self._committed = None  # (w, U) of the last accepted state
         self.interface = None  # set by the run: callable -> (min theta, max theta, voltage)
 
     # -- loads from the protocol ---------------------------------------------------------------
@@ -130,15 +129,15 @@ class Stepper:
         self.model.w.x.array[:] = snap[0]
         self.solver.U = snap[1]
 
-    def _commit(self, dt: float = 0.0) -> None:
-        """Accept the trial state; remember its rate of change for the next predictor."""
-        if dt > 0.0 and self._committed is not None:
-            w_old, U_old = self._committed
+    def _commit(self, dt: float = 0.0, start=None) -> None:
+        """Accept the trial state; with the step's ``dt`` and ``start`` snapshot, remember its
+        rate of change for the next predictor."""
+        if dt > 0.0 and start is not None:
+            w_old, U_old = start
             self._velocity = ((self.model.w.x.array - w_old) / dt, (self.solver.U - U_old) / dt)
         else:
             self._velocity = None  # a load jump: the last rate says nothing of the next step
         self.model.commit()
-        self._committed = self._snapshot()
 
     def _predict(self, dt: float) -> None:
         """Start Newton from the state extrapolated along the last step's rate (steady creep
@@ -250,7 +249,7 @@ class Stepper:
         if overshoot:
             self._restore(snap)
             return False, result, f"overshot the event: {event}", num.dt_cut
-        self._commit(dt)
+        self._commit(dt, snap)
         self.state.capacity_mAh_cm2 = capacity
         return True, result, event, factor
 

@@ -119,6 +119,9 @@ class MaterialPoints:
         self.p = np.zeros(N)
         self.q = np.zeros(N)  # equivalent Mandel stress, MPa
         self.sigma = np.zeros((N, 3, 3))
+        self._basis = np.zeros((N, m, 3, 3))  # dGrad u along each stored component
+        for b, (i, j) in enumerate(self.comps):
+            self._basis[:, b, i, j] = 1.0
         self.trial: hencky.PointUpdate | None = None
         self._trial_dt = 0.0
         self._owned = slice(0, self.n_owned * self.n_points)
@@ -167,10 +170,7 @@ class MaterialPoints:
         self.trial, self._trial_dt = up, dt
         # explicit rate at the start of the step (committed stress), for the error estimate
         self._start_rate = rate * (self.q / sref) ** n
-        basis = np.zeros((len(H), m, 3, 3))
-        for b, (i, j) in enumerate(self.comps):
-            basis[:, b, i, j] = 1.0
-        tangent = self._compact(up.derivative(basis))  # (N, b, a) = dP_a / dG_b
+        tangent = self._compact(up.derivative(self._basis))  # (N, b, a) = dP_a / dG_b
         self.P_q.x.array[:] = self._compact(up.P).ravel()
         self.C_q.x.array[:] = np.swapaxes(tangent, 1, 2).ravel()
         self.G_q.x.array[:] = G.ravel()
