@@ -175,7 +175,7 @@ def test_sphere_stress_satisfies_equilibrium_compatibility_and_zero_mean():
     t, h = 0.03 * T_DIFF, 1e-5 * R
     stress = lambda r: sphere_stresses(r, t, R, D, FLUX, OMEGA, E, NU, C0)  # noqa: E731
     r = np.linspace(0.05, 0.95, 19) * R
-    (srp, stp), (srm, stm), (sr, st) = stress(r + h), stress(r - h), stress(r)
+    (srp, _), (srm, _), (sr, st) = stress(r + h), stress(r - h), stress(r)
     # Equilibrium: d sigma_r/dr + 2 (sigma_r - sigma_t)/r = 0.
     np.testing.assert_allclose((srp - srm) / (2 * h) + 2 * (sr - st) / r, 0, atol=1e-8 * SIG / R)
 

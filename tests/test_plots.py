@@ -87,3 +87,16 @@ def test_long_protocols_are_one_panel_against_time(tmp_path):
     assert ax.get_xlabel() == "time (h)"
     boundaries = [line for line in ax.lines if line.get_xdata()[0] == line.get_xdata()[-1]]
     assert len(boundaries) == 6
+
+
+def test_measured_points_are_drawn_only_beside_runs_at_their_temperature(tmp_path):
+    import tomli_w
+
+    from solver.io.plots import read_measured
+
+    points = [dict(MEASURED, value=v, temperature_C=t) for v, t in ((1.0, 25.0), (2.0, 40.0))]
+    points.append(dict(MEASURED, value=3.0))  # no temperature: beside every run
+    for temperature, expected in ((25.0, [1.0, 3.0]), (40.0, [2.0, 3.0]), (60.0, [3.0])):
+        (tmp_path / "case.toml").write_text(tomli_w.dumps(
+            {"conditions": {"temperature_C": temperature}, "measured": points}))
+        assert [p.value for p in read_measured(tmp_path)] == expected

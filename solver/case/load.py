@@ -49,11 +49,18 @@ FACE_CONDITIONS = ("frictionless", "sticking")
 
 @dataclass(frozen=True)
 class Fixture:
-    """Plunger support: force F = F0 + k (U - U0); k = inf is a fixed gap, k = 0 constant force."""
+    """Plunger support: force F = F0 + k (U - U0); k = inf is a fixed gap, k = 0 constant force.
+
+    A relaxing frame (``relaxation_fraction`` r > 0) is a standard linear solid: a spring
+    (1 - r) k in parallel with a Maxwell arm r k of time constant ``relaxation_time_s``
+    (:mod:`solver.physics.fixture`).
+    """
 
     type: str
     preload_MPa: float
     stiffness_N_per_mm: float
+    relaxation_fraction: float = 0.0
+    relaxation_time_s: float = math.inf
 
 
 @dataclass(frozen=True)
@@ -357,7 +364,23 @@ def _fixture(doc: dict[str, Any]) -> Fixture:
         k = 1.0 / (1.0 / spring + 1.0 / frame)  # springs in series with the frame
     else:
         k = 0.0
-    return Fixture(kind, fx["preload_MPa"], k)
+    return Fixture(kind, fx["preload_MPa"], k, *_frame_relaxation(fx, k))
+
+
+def _frame_relaxation(fx: dict[str, Any], k: float) -> tuple[float, float]:
+    """(r, tau_s) of a relaxing frame; (0, inf) when the case gives none."""
+    keys = ("frame_relaxation_fraction", "frame_relaxation_time_h")
+    given = [key for key in keys if key in fx]
+    if not given:
+        return 0.0, math.inf
+    if len(given) == 1:
+        missing = (set(keys) - set(given)).pop()
+        raise CaseError(f"fixture.{missing}", f"missing: fixture.{given[0]} needs it too")
+    if not (0.0 < k < math.inf):
+        raise CaseError(f"fixture.{keys[0]}",
+                        f"a relaxing frame needs a finite frame stiffness; fixture.type = {fx['type']!r} "
+                        "has " + ("none" if k == 0.0 else "an infinite one (set fixture.frame_stiffness_N_per_mm)"))
+    return fx[keys[0]], fx[keys[1]] * S_PER_H
 
 
 def _die_wall(doc: dict[str, Any], radius: float) -> DieWall:

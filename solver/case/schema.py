@@ -56,6 +56,13 @@ def at_least(lo: float) -> Check:
     return check
 
 
+def below(hi: float) -> Check:
+    def check(v: Any) -> str | None:
+        return None if v < hi else f"must be < {hi:g}"
+
+    return check
+
+
 def at_most(hi: float) -> Check:
     def check(v: Any) -> str | None:
         return None if v <= hi else f"must be <= {hi:g}"
@@ -190,6 +197,9 @@ MEASUREMENT = Table(
         "value": Leaf(NUMBER, REQUIRED, (finite,), "the measured value, in the column's unit"),
         "time_h": Leaf(NUMBER, None, (non_negative, finite), "when: h from the start of the run"),
         "capacity_mAh_cm2": Leaf(NUMBER, None, (non_negative, finite), "or at this capacity"),
+        "temperature_C": Leaf(
+            NUMBER, None, (above_absolute_zero, finite),
+            "measured at this temperature: drawn only beside runs at it (default: any)"),
         "source": Leaf((str,), REQUIRED, (), "the paper and where in it"),
     }
 )
@@ -237,6 +247,11 @@ CASE = Table(
                 "preload_MPa": Leaf(NUMBER, REQUIRED, (non_negative, at_most(MAX_PRESSURE_MPA))),
                 "spring_stiffness_N_per_mm": Leaf(NUMBER, None, (positive, finite)),
                 "frame_stiffness_N_per_mm": Leaf(NUMBER, None, (positive, finite)),
+                "frame_relaxation_fraction": Leaf(
+                    NUMBER, None, (non_negative, below(1.0)),
+                    "share r of the frame stiffness that relaxes (Maxwell arm), -"),
+                "frame_relaxation_time_h": Leaf(
+                    NUMBER, None, (positive, finite), "time constant of the Maxwell arm, h"),
             }
         ),
         "electrochemistry": Table(

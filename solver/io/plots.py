@@ -25,6 +25,7 @@ from solver.io.series import read_series
 plt.rcParams["axes.formatter.useoffset"] = False  # 5.0001 is 5.0001, not 1e-4 + 5
 
 MAX_PANELS = 6
+DEFAULT_TEMPERATURE_C = 25.0  # conditions.temperature_C when a case leaves it out
 
 LABELS = {
     "time_s": "time (s)",
@@ -86,13 +87,16 @@ def label(column: str) -> str:
 
 
 def read_measured(run: Path) -> list[Measured]:
-    """The ``[[measured]]`` points of the case in a run directory (none without case.toml)."""
+    """The ``[[measured]]`` points of the case in a run directory (none without case.toml),
+    without those measured at another temperature than the run's."""
     path = Path(run) / "case.toml"
     if not path.is_file():
         return []
-    points = tomllib.loads(path.read_text()).get("measured", [])
+    doc = tomllib.loads(path.read_text())
+    run_temperature = doc.get("conditions", {}).get("temperature_C", DEFAULT_TEMPERATURE_C)
     return [Measured(p["column"], p["value"], p.get("time_h"), p.get("capacity_mAh_cm2"),
-                     p.get("source", "")) for p in points]
+                     p.get("source", "")) for p in doc.get("measured", [])
+            if abs(p.get("temperature_C", run_temperature) - run_temperature) < 0.05]
 
 
 def _read(label_: str, run: Path) -> _Run:

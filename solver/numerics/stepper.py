@@ -35,6 +35,7 @@ from mpi4py import MPI
 from solver.case import Case, Step
 from solver.numerics.newton import NewtonResult, PlungerLoad, PlungerNewtonSolver
 from solver.physics import swelling, transport
+from solver.physics.fixture import FrameStep, relaxing_frame_step
 from solver.physics.model import THETA_SUB, collapsed, set_initial_theta
 from solver.physics.stack import StackModel
 from solver.units import MM2_PER_CM2, S_PER_H, plated_thickness_mm
@@ -78,6 +79,7 @@ class StepperState:
     preload_N: float = 0.0
     anchor_mm: float = 0.0  # plunger position where the fixture force is preload_N
     reference_plunger_mm: float = 0.0  # plunger position after the initial preload
+    frame_arm_N: float = 0.0  # force in the Maxwell arm of a relaxing frame
     accepted_steps: int = 0
     rejected_steps: int = 0
     current_mA_cm2: float = 0.0
@@ -116,9 +118,15 @@ class Stepper:
             state = capacity / case.cathode_capacity_mAh_cm2
             self.model.volume_ratio.value = swelling.volume_ratio(table, state)
 
-    def _load(self) -> PlungerLoad:
-        s = self.state
-        return PlungerLoad(s.preload_N, self.case.fixture.stiffness_N_per_mm, s.anchor_mm)
+    def _load(self, dt: float, U_start: float) -> tuple[PlungerLoad, FrameStep | None]:
+        """The fixture's law over a step of ``dt`` from the plunger position ``U_start``."""
+        s, fx = self.state, self.case.fixture
+        k, r = fx.stiffness_N_per_mm, fx.relaxation_fraction
+        if r == 0.0:
+            return PlungerLoad(s.preload_N, k, s.anchor_mm), None
+        elastic = (1.0 - r) * (s.preload_N + k * (U_start - s.anchor_mm))
+        frame = relaxing_frame_step(elastic, s.frame_arm_N, k, r, fx.relaxation_time_s, dt)
+        return PlungerLoad(frame.force_N, frame.stiffness_N_per_mm, U_start), frame
 
     # -- state save / restore ------------------------------------------------------------------
 
@@ -204,6 +212,7 @@ class Stepper:
         self._commit()
         s = self.state
         s.preload_N, s.anchor_mm = force, self.solver.U
+        s.frame_arm_N = self.case.fixture.relaxation_fraction * force
         s.last_iterations = result.iterations
         s.current_mA_cm2 = 0.0
         # an instantaneous load change starts a new creep transient: restart with small steps
@@ -224,8 +233,9 @@ class Stepper:
             self._set_electrochemistry(capacity, step.signed_current_mA_cm2)
         except ValueError as err:
             raise StepFailure(str(err)) from None
+        load, frame = self._load(dt, snap[1])
         self._predict(dt)
-        result = self._solve(self._load())
+        result = self._solve(load)
         if not result.converged:
             self._restore(snap)
             return False, result, result.reason, num.dt_cut
@@ -251,6 +261,8 @@ class Stepper:
             return False, result, f"overshot the event: {event}", num.dt_cut
         self._commit(dt, snap)
         self.state.capacity_mAh_cm2 = capacity
+        if frame is not None:
+            self.state.frame_arm_N = frame.arm_force(self.state.frame_arm_N, self.solver.U - snap[1])
         return True, result, event, factor
 
     def run_step(self, step: Step) -> None:
