@@ -1,7 +1,8 @@
 """Parameter records of the constitutive laws, one frozen dataclass per law.
 
 Each record carries its numbers in the internal units (MPa, s, J/mol, mm^3/mol) with the unit
-in the field name, and a ``source`` string naming the paper, table or seed line.
+in the field name, and a ``source`` string naming the paper and where in it (section, figure,
+table).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class Curve:
 
     Piecewise linear through the points (``theta[i]``, ``values[i]``), held constant outside
     them; ``theta`` is strictly increasing. A constant is one point. The unit is in the name of
-    the field that holds the curve; ``source`` names the paper (table/figure) or seed line.
+    the field that holds the curve; ``source`` names the paper and its table or figure.
     """
 
     theta: tuple[float, ...]
