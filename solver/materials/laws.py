@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Elastic:
-    """Isotropic compressible hyperelasticity (neo-Hookean), small-strain moduli E, nu."""
+    """Isotropic elasticity by its small-strain moduli E, nu (the law is Hencky's, logarithmic
+    strain: :mod:`solver.physics.hencky`)."""
 
     youngs_modulus_MPa: float
     poisson_ratio: float
@@ -134,3 +135,34 @@ class Lithiation:
         from solver.units import FARADAY_C_PER_MOL
 
         return FARADAY_C_PER_MOL * self.max_concentration_mol_per_mm3 / 3.6
+
+
+RANGE_QUANTITIES = ("temperature_C", "theta", "stress_MPa")
+"""Conditions a :class:`DataRange` can bound: temperature (C), state of lithiation theta (-),
+and equivalent (von Mises) stress (MPa)."""
+
+RANGE_GROUPS = ("elastic", "creep", "lithiation", "diffusivity")
+"""Parameter groups a range belongs to; a case-file override of a group drops its ranges."""
+
+
+@dataclass(frozen=True)
+class DataRange:
+    """The span of one condition over which an entry's data were measured or calibrated.
+
+    Outside [low, high] the entry's values are extrapolated (``low`` or ``high`` may be
+    infinite for a one-sided range). ``group`` names the parameters the range belongs to
+    (one of :data:`RANGE_GROUPS`), so that overriding them in a case drops it; ``source`` says
+    where the range comes from. An entry states only the ranges its sources state.
+    """
+
+    quantity: str
+    low: float
+    high: float
+    group: str
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.quantity not in RANGE_QUANTITIES or self.group not in RANGE_GROUPS:
+            raise ValueError(f"bad data range {self.quantity!r} / {self.group!r}")
+        if not self.low <= self.high:
+            raise ValueError(f"data range of {self.quantity}: low {self.low} > high {self.high}")

@@ -272,4 +272,18 @@ def with_overrides(material: Material, overrides: dict[str, Any]) -> Material:
             lith = replace(lith, volume_ratio=Curve(
                 (0.0, 1.0), (1.0, j), _tag(lith.volume_ratio.source, "volume_ratio_full", j)))
     return replace(material, elastic=elastic, creep=creep, lithiation=lith,
-                   initial_theta=initial_theta)
+                   initial_theta=initial_theta,
+                   data_ranges=_ranges_kept(material.data_ranges, given))
+
+
+def _ranges_kept(ranges, given: dict[str, Any]):
+    """The data ranges that still describe the entry: an override replaces the data of its
+    parameter group, and with them the range they were measured over."""
+    replaced = set()
+    if {"youngs_modulus_GPa", "poisson_ratio"} & set(given):
+        replaced.add("elastic")
+    if "creep" in given or any(k.startswith("creep_") for k in given):
+        replaced.add("creep")
+    if "diffusivity_cm2_per_s" in given:
+        replaced.add("diffusivity")
+    return tuple(r for r in ranges if r.group not in replaced)

@@ -35,9 +35,16 @@ from solver.materials.entries.base import (
     log_linear,
     staircase,
 )
-from solver.materials.laws import Curve, Elastic, Lithiation, NortonCreep
+from solver.materials.laws import Curve, DataRange, Elastic, Lithiation, NortonCreep
 from solver.materials.references import cite, short
 from solver.units import MPA_PER_GPA
+
+def _tables_span(host: str, last_phase: str) -> DataRange:
+    """theta 0-1: the phase tables of a host run from the unlithiated host to its last phase."""
+    return DataRange("theta", 0.0, 1.0, "lithiation",
+                     f"the tables of '{host}' run from the unlithiated host (theta = 0) to "
+                     f"{last_phase} (theta = 1); outside, their end segments are extended")
+
 
 _SAND = (
     "Sand's time for a semi-infinite electrode, D = 4 i^2 t / (pi (F c0)^2), "
@@ -205,6 +212,15 @@ SN = Material(
         ),
         youngs_modulus_MPa=_SN_E_CURVE,
     ),
+    data_ranges=(
+        DataRange("temperature_C", 298.0 - 273.15, 398.0 - 273.15, "creep",
+                  "creep exponent and activation energy measured at 298-398 K (Hamada et al., "
+                  "Mater. Trans. 51 (2010) 1747)"),
+        _tables_span("sn", "Li17Sn4"),
+        DataRange("theta", round(0.4 / _SN_X_MAX, 6), 1.0, "diffusivity",
+                  "D(theta) rests on two points, Li2Sn5 (theta = 0.094) and Li17Sn4 "
+                  "(theta = 1), and is held constant below Li2Sn5"),
+    ),
     notes=(
         "E(theta) from one nanoindentation study (electrochemically lithiated Sn, tested in a "
         "mineral-oil bath); "
@@ -307,6 +323,7 @@ SI = Material(
             "161 (2014) F3010; values as commonly cited, not verified here); linear",
         ),
     ),
+    data_ranges=(_tables_span("si", "Li15Si4"),),
     notes=(
         "Pristine crystalline Si is stiffer (E ~ 160 GPa, nu ~ 0.22 polycrystalline average; "
         "Hopcroft et al., J. Microelectromech. Syst. 19 (2010) 229, as commonly cited); the "
@@ -396,6 +413,12 @@ IN = Material(
             "Behavior in Symmetric Cells and Conclusions). Order of magnitude only. "
             "Literature: ~1e-8 cm^2/s (" + cite("Lewis2022", "Table 1") + ")",
         ),
+    ),
+    data_ranges=(
+        _tables_span("in", "Li13In3"),
+        DataRange("theta", _IN_THETA_HALF, 1.0, "diffusivity",
+                  "D(theta) rests on two points, 'Li0.5In' (theta = 0.115) and Li13In3 "
+                  "(theta = 1), and is held constant below 'Li0.5In'"),
     ),
     notes=(
         "J_g: crystallography alone gives +50 % already at LiIn (x = 1); with the partial "
@@ -526,6 +549,13 @@ GAIN = Material(
             "liquid 0.499 (bulk modulus 50 GPa with E = 300 MPa); solid Ga 0.47 (CRC Handbook; "
             "as commonly cited), which keeps K ~ 54 GPa across solidification",
         ),
+    ),
+    data_ranges=(
+        DataRange("temperature_C", 15.0, float("inf"), "elastic",
+                  "the liquid moduli hold above the 15 C melting point quoted for 'a Ga-In "
+                  "alloy' (" + cite("WangGaIn", "Introduction") + "); below it the alloy is "
+                  "solid"),
+        _tables_span("gain", "Li2Ga"),
     ),
     notes=(
         "Liquid range: shear modulus 0.1 GPa (1/33 of the stand-in solid's 3.3 GPa) with a "

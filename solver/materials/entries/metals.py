@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from solver.materials.entries.base import Material, anchored_prefactor
-from solver.materials.laws import Elastic, NortonCreep
+from solver.materials.laws import DataRange, Elastic, NortonCreep
 from solver.materials.references import cite
 from solver.units import MPA_PER_GPA
 
@@ -29,6 +29,14 @@ LI = Material(
             "Narayan & Anand, Extreme Mech. Lett. 24 (2018) 21, Table 1: flow rule "
             "A = 4.25e4 1/s, Q = 37 kJ/mol, rate sensitivity m = 0.15 (n = 1/m), "
             "deformation resistance frozen at its initial value s0 = 2.0 MPa (no hardening)"
+        ),
+    ),
+    data_ranges=(
+        DataRange(
+            "temperature_C", 25.0, 90.0, "creep",
+            "the flow rule was calibrated from room temperature (read as 25 C) to ~90 C (the "
+            "data of LePage et al., J. Electrochem. Soc. 166 (2019) A89, as commonly cited; "
+            "not verified against the papers here)",
         ),
     ),
     molar_volume_mm3_per_mol=13.0e3,
@@ -67,6 +75,7 @@ LI_MASIAS2019 = replace(
     LI,
     name="li_masias2019",
     description="Lithium metal foil; creep: power law of Masias et al. 2019 (n = 6.56)",
+    data_ranges=(),  # the anchor is at 25 C only; the paper's ranges are not stated here
     creep=NortonCreep(
         prefactor_per_s=anchored_prefactor(_MASIAS_ANCHOR_RATE, _MASIAS_ANCHOR_STRESS_MPA, 1.0,
                                            _MASIAS_N, _MASIAS_Q),
