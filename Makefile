@@ -31,9 +31,9 @@ test: venv
 
 # Simulated against measured for the shipped cases (a few minutes), printed as a table.
 validate: venv
-	$(PY) scripts/validate_seeds.py --out $(OUT)/validation
+	$(PY) scripts/validate_die_cells.py --out $(OUT)/validation
 
-# Li17Sn4 / Li13In3 stripping to depletion at 0 and 45 MPa against seed 001 (~30 min).
+# Li17Sn4 / Li13In3 stripping to depletion at 0 and 45 MPa against Hansel et al. 2021 (~30 min).
 validate-alloys: venv
 	$(PY) scripts/validate_alloys.py --out $(OUT)/validation_alloys
 

@@ -1,10 +1,13 @@
-"""Diffusion-limited stripping of dense Li17Sn4 and Li13In3 (seed 001, Fig. 3): simulated
-against measured, printed as a table.
+"""Diffusion-limited stripping of dense Li17Sn4 and Li13In3 (Hansel et al. 2021, Fig. 3):
+simulated against measured, printed as a table.
 
-For each alloy the electrode holds 10 mAh on the 12 mm die (8.84 mAh/cm^2, 001:L65), so its
-thickness follows from the library entry. One parameter per alloy is fitted: its chemical
-diffusivity D, from Sand's equation Q = pi D (c0 F)^2 / (4 i) and the capacity stripped at
-45 MPa, where the contact is nearly perfect (001:L82). The run is then a check of the finite
+C. Hansel, B. Singh, D. Kiwic, P. Canepa, D. Kundu, Chem. Mater. 33 (2021) 6029,
+doi:10.1021/acs.chemmater.1c01431 (docs/references.md). For each alloy the electrode holds
+10 mAh on the 12 mm die (8.84 mAh/cm^2), so its thickness follows from the library entry. One
+parameter per alloy is fitted: its chemical diffusivity D, from Sand's equation
+Q = pi D (c0 F)^2 / (4 i) and the capacity stripped at 45 MPa, where the contact is nearly
+perfect (section Evolution of the Anode/SE Interface during Li Stripping). The run is then a
+check of the finite
 foil, the OCV and the stress coupling against Sand's semi-infinite estimate, and the 0 MPa
 capacity is a prediction.
 
@@ -21,10 +24,10 @@ from runner import ROOT, run_case
 
 from solver import materials
 
-AREA_CM2 = math.pi * 0.6**2  # 12 mm die (001:L152)
-CURRENT_MA_CM2 = 0.2 / AREA_CM2  # 200 uA (001:L67)
-INVENTORY_MAH_CM2 = 10.0 / AREA_CM2  # ~10 mAh (001:L65)
-MEASURED_MAH = {"li17sn4": {0: 1.1, 45: 3.5}, "li13in3": {0: 0.9, 45: 3.9}}  # 001:L67, L82
+AREA_CM2 = math.pi * 0.6**2  # 12 mm die (Hansel et al. 2021, Experimental Section)
+CURRENT_MA_CM2 = 0.2 / AREA_CM2  # 200 uA (Fig. 3 caption)
+INVENTORY_MAH_CM2 = 10.0 / AREA_CM2  # ~10 mAh (stripping section, Table S2)
+MEASURED_MAH = {"li17sn4": {0: 1.1, 45: 3.5}, "li13in3": {0: 0.9, 45: 3.9}}  # Fig. 3b, text
 C_PER_MAH = 3.6
 
 

@@ -218,7 +218,7 @@ def _materials(args) -> int:
     if materials.aliases(m.name):
         print(f"  also called: {', '.join(materials.aliases(m.name))}")
     e = m.elastic
-    print("  elastic (neo-Hookean):")
+    print("  elastic (Hencky):")
     print(f"    E = {e.youngs_modulus_MPa / 1e3:.4g} GPa, nu = {e.poisson_ratio:.4g}  "
           f"(G = {e.shear_modulus_MPa / 1e3:.4g} GPa, K = {e.bulk_modulus_MPa / 1e3:.4g} GPa)")
     source(e.source)
@@ -261,6 +261,16 @@ def _materials(args) -> int:
             table("Young's modulus E", lith.youngs_modulus_MPa, "GPa", 1.0e-3)
         if lith.poisson_ratio is not None:
             table("Poisson's ratio nu", lith.poisson_ratio, "-")
+    from solver.materials import ranges
+
+    print("  data ranges (outside them a run warns; numerics.out_of_range = 'error' refuses):")
+    for quantity in ranges.quantities(m):
+        stated = m.ranges_of(quantity)
+        if not stated:
+            print(f"    {ranges.label(quantity)}: not stated (not checked)")
+        for r in stated:
+            print(f"    {ranges.label(quantity)}: {ranges.span(r)} ({r.group})")
+            source(r.source)
     if m.notes:
         print("  notes:")
         note = textwrap.TextWrapper(width=100, initial_indent="    - ", subsequent_indent="      ")

@@ -28,12 +28,13 @@ from solver.io.plots import pressure_plot
 from solver.io.progress import Progress
 from solver.io.rundir import write_summary
 from solver.io.series import SeriesWriter
+from solver.materials.ranges import OutOfRange, RangeWatch
 from solver.numerics.newton import PlungerNewtonSolver
 from solver.numerics.stepper import StepFailure, Stepper, StepperState
 from solver.physics.diagnostics import Diagnostics
 from solver.physics.model import THETA_SUB
 from solver.physics.stack import build_stack_model
-from solver.units import S_PER_H, UM_PER_MM
+from solver.units import S_PER_H, UM_PER_MM, ZERO_CELSIUS_K
 
 
 def _logger(out: Path, comm) -> logging.Logger:
@@ -86,6 +87,23 @@ class _Recorder:
             self.warned.add("tension")
             self.run.warn(f"stack pressure {pressure:.4g} MPa at t = {row['time_s']:.6g} s: the "
                           "plunger pulls on the stack, and contact loss is not modelled")
+
+    def _check_ranges(self) -> None:
+        """theta of the hosts and the von Mises stress of every region against the data ranges
+        of its material, at every accepted step; computed only where a range exists and has
+        not been reported. With ``numerics.out_of_range = "error"`` the run stops here, after
+        the step's row, log line and snapshot are written."""
+        ranges, diag = self.run.ranges, self.run.diagnostics
+        try:
+            for region in self.case.host_regions:
+                if ranges.wants(region, "theta"):
+                    ranges.check(region, "theta", *diag.region_theta_range(region))
+            for layer in self.case.layers:
+                if ranges.wants(layer.name, "stress_MPa"):
+                    _, high = diag.region_extremes("von_mises_MPa", layer.name)
+                    ranges.check(layer.name, "stress_MPa", high)
+        except OutOfRange as err:
+            raise StepFailure(str(err)) from None
 
     def __call__(self, state: StepperState, event: str) -> None:
         case, solver_, diag = self.case, self.run.solver, self.run.diagnostics
@@ -150,6 +168,7 @@ class _Recorder:
         if event or self.fields.due(state.accepted_steps, state.time_s):
             self.fields.write(state.time_s)
         self.rows += 1
+        self._check_ranges()
         self.run.watch.check(self.run.comm)  # every rank stops here, after a complete row
 
 
@@ -194,6 +213,8 @@ class Run:
             num.petsc_options, force_scale, self._transport_scale(),
         )
         self.diagnostics = Diagnostics(self.model)
+        self.ranges = RangeWatch({layer.name: layer.material for layer in case.layers},
+                                 case.numerics.out_of_range, self.warn)
         self.timings["setup_s"] = time.perf_counter() - t0
         n_dofs = self.model.W.dofmap.index_map.size_global * self.model.W.dofmap.index_map_bs
         self.log.info(
@@ -202,6 +223,8 @@ class Run:
             f"{n_dofs} dofs on {self.comm.size} rank(s), T = {case.temperature_K - 273.15:g} C"
         )
         self.n_dofs = n_dofs
+        # in "error" mode the case loader has refused a temperature outside a range already
+        self.ranges.check_temperature(case.temperature_K - ZERO_CELSIUS_K)
 
     def _transport_scale(self) -> float:
         """Host volume over sqrt(host dofs): a residual of this size is theta wrong by ~1."""

@@ -79,7 +79,7 @@ def test_disc_spreads_to_the_wall_and_stops(shared_dir):
     stress-free height h_v = h0 r0^2 / R^2, hydrostatic (its deviator relaxes fully) at the
     final pressure p, so h_end = h_v exp(-p / K); the frame gives p = p0 - (k / A)(h_init -
     h_end). Hence p = [p0 - (k/A)(h_init - h_v)] / (1 + k h_v / (A K)) to O((p/K)^2) ~ 1e-8,
-    the issue's Delta p = h0 (1 - r0^2/R^2) / (A/k + h/M) with the relaxed layer's 1/K. A
+    the layered-stack Delta p = h0 (1 - r0^2/R^2) / (A/k + h/M) with the relaxed layer's 1/K. A
     linear (n = 1) law with a 1.2 s relaxation time makes "fully relaxed" reachable; the
     deviator left after 600 s is below 1e-9 MPa. Tolerance 1e-3 of the drop: the wall
     penalty (its penetration p / k_w ~ 1e-9 mm) and the time error of the spreading."""

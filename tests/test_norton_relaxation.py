@@ -14,7 +14,7 @@ Tolerance: the error is the backward-Euler time error, set by ``creep_error_tole
 step error relative to the step's flow; bound: tol / 2 of the relaxed stress). Measured worst
 error over the whole hold (t from 0, relative to the relaxable p0 - p_inf): 0.42 % at tol 0.1
 (157 steps), 0.20 % at 0.05 (the default, 308 rows), 0.093 % at 0.02 (672 steps): first
-order in dt. The test runs the default numerics and allows the issue's 0.5 %.
+order in dt. The test runs the default numerics and allows 0.5 %.
 """
 
 from __future__ import annotations

@@ -102,6 +102,7 @@ class Numerics:
     newton_max_iterations: int
     linear_solver: str
     petsc_options: dict[str, Any]
+    out_of_range: str = "warn"  # "warn" | "error": outside a material's data ranges
 
 
 @dataclass(frozen=True)
@@ -444,6 +445,18 @@ def _check_measured(points: list[dict[str, Any]]) -> None:
             raise CaseError(key, f"needs exactly one of time_h, capacity_mAh_cm2 (got {at or 'none'})")
 
 
+def _check_temperature_ranges(layers, temperature_C: float) -> None:
+    """With numerics.out_of_range = 'error': refuse a temperature outside the data range of a
+    layer's material (the run-time checks of theta and stress stop the run instead)."""
+    from solver.materials.ranges import OutOfRange, RangeWatch
+
+    watch = RangeWatch({layer.name: layer.material for layer in layers}, "error", lambda _: None)
+    try:
+        watch.check_temperature(temperature_C)
+    except OutOfRange as err:
+        raise CaseError("conditions.temperature_C", f"got {temperature_C:g}; {err}") from None
+
+
 def _freeze(doc: dict[str, Any]) -> Case:
     geo = doc["geometry"]
     radius = geo["die_diameter_mm"] / 2.0
@@ -481,6 +494,8 @@ def _freeze(doc: dict[str, Any]) -> Case:
         raise CaseError("numerics.easy_newton_iterations",
                         f"got {num['easy_newton_iterations']}; must be <= "
                         f"numerics.newton_max_iterations = {num['newton_max_iterations']}")
+    if num["out_of_range"] == "error":
+        _check_temperature_ranges(layers, doc["conditions"]["temperature_C"])
     out = doc["output"]
     for f in out["field_formats"]:
         if f not in ("vtx", "xdmf"):

@@ -296,6 +296,11 @@ CASE = Table(
                 "newton_max_iterations": Leaf((int,), 25, (between(1, 1000),)),
                 "linear_solver": Leaf((str,), "mumps", (one_of("mumps", "superlu_dist", "gamg"),)),
                 "petsc_options": MapOf(Leaf((str, int, float, bool))),
+                "out_of_range": Leaf(
+                    (str,), "warn", (one_of("warn", "error"),),
+                    "a temperature, theta or stress outside a material's data ranges (ssb "
+                    "materials NAME): 'warn' (run.log, summary.json warnings) or 'error' (refuse)",
+                ),
             },
             required=False,
         ),

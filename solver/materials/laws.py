@@ -1,7 +1,8 @@
 """Parameter records of the constitutive laws, one frozen dataclass per law.
 
 Each record carries its numbers in the internal units (MPa, s, J/mol, mm^3/mol) with the unit
-in the field name, and a ``source`` string naming the paper, table or seed line.
+in the field name, and a ``source`` string naming the paper and where in it (section, figure,
+table).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Elastic:
-    """Isotropic compressible hyperelasticity (neo-Hookean), small-strain moduli E, nu."""
+    """Isotropic elasticity by its small-strain moduli E, nu (the law is Hencky's, logarithmic
+    strain: :mod:`solver.physics.hencky`)."""
 
     youngs_modulus_MPa: float
     poisson_ratio: float
@@ -75,7 +77,7 @@ class Curve:
 
     Piecewise linear through the points (``theta[i]``, ``values[i]``), held constant outside
     them; ``theta`` is strictly increasing. A constant is one point. The unit is in the name of
-    the field that holds the curve; ``source`` names the paper (table/figure) or seed line.
+    the field that holds the curve; ``source`` names the paper and its table or figure.
     """
 
     theta: tuple[float, ...]
@@ -133,3 +135,34 @@ class Lithiation:
         from solver.units import FARADAY_C_PER_MOL
 
         return FARADAY_C_PER_MOL * self.max_concentration_mol_per_mm3 / 3.6
+
+
+RANGE_QUANTITIES = ("temperature_C", "theta", "stress_MPa")
+"""Conditions a :class:`DataRange` can bound: temperature (C), state of lithiation theta (-),
+and equivalent (von Mises) stress (MPa)."""
+
+RANGE_GROUPS = ("elastic", "creep", "lithiation", "diffusivity")
+"""Parameter groups a range belongs to; a case-file override of a group drops its ranges."""
+
+
+@dataclass(frozen=True)
+class DataRange:
+    """The span of one condition over which an entry's data were measured or calibrated.
+
+    Outside [low, high] the entry's values are extrapolated (``low`` or ``high`` may be
+    infinite for a one-sided range). ``group`` names the parameters the range belongs to
+    (one of :data:`RANGE_GROUPS`), so that overriding them in a case drops it; ``source`` says
+    where the range comes from. An entry states only the ranges its sources state.
+    """
+
+    quantity: str
+    low: float
+    high: float
+    group: str
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.quantity not in RANGE_QUANTITIES or self.group not in RANGE_GROUPS:
+            raise ValueError(f"bad data range {self.quantity!r} / {self.group!r}")
+        if not self.low <= self.high:
+            raise ValueError(f"data range of {self.quantity}: low {self.low} > high {self.high}")

@@ -1,11 +1,9 @@
 """The materials library: one entry per material, every number with its unit and its source.
 
-Short references such as ``004:L456`` name a line of one of the source documents the values were
-taken from: 004 is S.-Y. Ham's PhD dissertation (University of California San Diego, 2024), 000
-the Ga-In liquid-metal anode study of Wang et al., 001 the Li-In / Li-Sn interfacial
-chemomechanics study; literature values name the paper and table. Where no measured value
-exists the entry says what was assumed and why, and values that could not be checked against
-the paper say so in their source.
+Papers are cited by author, year, journal and DOI, and where in them (section, figure,
+table), through :mod:`solver.materials.references`; the full entries are in
+``docs/references.md``. Where no measured value exists the entry says what was assumed and
+why, and values that could not be checked against the paper say so in their source.
 
 The entries live in :mod:`solver.materials.entries` by kind (metals, alloys, electrolytes,
 cathodes, structural); this module collects them and applies case-file overrides.
@@ -274,4 +272,18 @@ def with_overrides(material: Material, overrides: dict[str, Any]) -> Material:
             lith = replace(lith, volume_ratio=Curve(
                 (0.0, 1.0), (1.0, j), _tag(lith.volume_ratio.source, "volume_ratio_full", j)))
     return replace(material, elastic=elastic, creep=creep, lithiation=lith,
-                   initial_theta=initial_theta)
+                   initial_theta=initial_theta,
+                   data_ranges=_ranges_kept(material.data_ranges, given))
+
+
+def _ranges_kept(ranges, given: dict[str, Any]):
+    """The data ranges that still describe the entry: an override replaces the data of its
+    parameter group, and with them the range they were measured over."""
+    replaced = set()
+    if {"youngs_modulus_GPa", "poisson_ratio"} & set(given):
+        replaced.add("elastic")
+    if "creep" in given or any(k.startswith("creep_") for k in given):
+        replaced.add("creep")
+    if "diffusivity_cm2_per_s" in given:
+        replaced.add("diffusivity")
+    return tuple(r for r in ranges if r.group not in replaced)

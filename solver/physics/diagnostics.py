@@ -127,6 +127,30 @@ class Diagnostics:
         hi = float(np.max(local)) if local.size else -np.inf
         return self.comm.allreduce(lo, op=MPI.MIN), self.comm.allreduce(hi, op=MPI.MAX)
 
+    def region_extremes(self, name: str, region: str) -> tuple[float, float]:
+        """(min, max) of a cell field over the owned cells of one region, reduced over ranks."""
+        tags = self.model.stack.cell_tags
+        cells = tags.find(self.model.stack.cell_regions[region])
+        local = self.cell_fields[name].x.array[cells[cells < self._n_owned]]
+        lo = float(np.min(local)) if local.size else np.inf
+        hi = float(np.max(local)) if local.size else -np.inf
+        return self.comm.allreduce(lo, op=MPI.MIN), self.comm.allreduce(hi, op=MPI.MAX)
+
+    def region_theta_range(self, region: str) -> tuple[float, float]:
+        """(min, max) of theta over the nodes of a host region, reduced over ranks."""
+        if not hasattr(self, "_region_theta_dofs"):
+            self._region_theta_dofs = {}
+        dofs = self._region_theta_dofs.get(region)
+        if dofs is None:
+            V, vmap = collapsed(self.model.W.sub(THETA_SUB))
+            cells = self.model.stack.cell_tags.find(self.model.stack.cell_regions[region])
+            dofs = vmap[np.unique(V.dofmap.list[cells].ravel())] if cells.size else cells
+            self._region_theta_dofs[region] = dofs
+        values = self.model.w.x.array[dofs]
+        lo = float(values.min()) if values.size else np.inf
+        hi = float(values.max()) if values.size else -np.inf
+        return self.comm.allreduce(lo, op=MPI.MIN), self.comm.allreduce(hi, op=MPI.MAX)
+
     def update_cell_fields(self) -> None:
         """Cell means of the committed material-point state (Cauchy stress, viscous strain)."""
         points = self.model.points

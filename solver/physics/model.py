@@ -141,8 +141,8 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     """Spaces, fields and residual forms for the regions ``materials`` (name -> entry).
 
     ``hosts`` names the regions that carry Li transport (default: every region whose material
-    has a ``lithiation`` record). Hosts swell isotropically, Fg = J_g^(1/3) I (DESIGN
-    section 3), except those in ``axial_swelling``, which grow along the stack axis,
+    has a ``lithiation`` record). Hosts swell isotropically, Fg = J_g^(1/3) I
+    (docs/theory.md), except those in ``axial_swelling``, which grow along the stack axis,
     Fg = I + (J_g - 1) n (x) n, like plated Li: the limit of a dense host in a die that flows
     at a stress small against the stack's. Its stress potential is then
     Omega sigma_nn / (R T), the work of growth along n.

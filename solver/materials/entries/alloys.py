@@ -8,15 +8,18 @@ phases: a two-phase mixture's volume is additive), the chemical diffusivity D(th
 published theta-dependent elastic moduli.
 
 Phase entries (``li17sn4``, ``lisn``, ...) are the same host assembled at another state of
-lithiation (``initial_theta``): the electrodes of seed 001.
+lithiation (``initial_theta``): the electrodes of Hansel et al. 2021 (Chem. Mater. 33, 6029,
+doi:10.1021/acs.chemmater.1c01431).
 
 Diffusivities of Li-Sn and Li-In at room temperature scatter over orders of magnitude in the
-literature (003:L100: "can vary by orders of magnitude"). The values here are inferred from the
-stripping capacities of seed 001 with Sand's equation for a semi-infinite electrode at constant
-current density i: the surface empties at t = pi D (F c0)^2 / (4 i^2), so
-D = 4 i^2 t / (pi (F c0)^2), with c0 = x0 / V_host, i = 0.2 mA / 1.131 cm^2 (001:L59, 12 mm
-die 001:L152) and t = stripped capacity / 0.2 mA (001:L67, L82). Those seed cases are therefore
-calibration, not independent validation, for D.
+literature ("can vary by orders of magnitude": Lewis et al. 2022, Joule 6, 1418,
+doi:10.1016/j.joule.2022.05.016, section Research Questions and Challenges). The values here
+are inferred from the stripping capacities of Hansel et al. 2021 (Fig. 3) with Sand's equation
+for a semi-infinite electrode at constant current density i: the surface empties at
+t = pi D (F c0)^2 / (4 i^2), so D = 4 i^2 t / (pi (F c0)^2), with c0 = x0 / V_host,
+i = 0.2 mA / 1.131 cm^2 (200 uA on the 12 mm die; Fig. 3 caption and Experimental Section) and
+t = stripped capacity / 0.2 mA (Fig. 3b). Those stripping cases are therefore calibration, not
+independent validation, for D. Full references: docs/references.md.
 """
 
 from __future__ import annotations
@@ -32,12 +35,21 @@ from solver.materials.entries.base import (
     log_linear,
     staircase,
 )
-from solver.materials.laws import Curve, Elastic, Lithiation, NortonCreep
+from solver.materials.laws import Curve, DataRange, Elastic, Lithiation, NortonCreep
+from solver.materials.references import cite, short
 from solver.units import MPA_PER_GPA
+
+def _tables_span(host: str, last_phase: str) -> DataRange:
+    """theta 0-1: the phase tables of a host run from the unlithiated host to its last phase."""
+    return DataRange("theta", 0.0, 1.0, "lithiation",
+                     f"the tables of '{host}' run from the unlithiated host (theta = 0) to "
+                     f"{last_phase} (theta = 1); outside, their end segments are extended")
+
 
 _SAND = (
     "Sand's time for a semi-infinite electrode, D = 4 i^2 t / (pi (F c0)^2), "
-    "i = 0.177 mA/cm^2 (0.2 mA on 1.131 cm^2, 001:L59, L152)"
+    "i = 0.177 mA/cm^2 (0.2 mA on the 1.131 cm^2 of the 12 mm die, "
+    + short("Hansel2021", "Fig. 3 caption and Experimental Section") + ")"
 )
 
 
@@ -133,13 +145,15 @@ SN = Material(
             "298-398 K). No absolute rate was retrieved, so A is anchored: 1e-3 1/s at "
             "sigma_ref = 15 MPa and 298.15 K, i.e. the room-temperature tensile strength of "
             "cast pure Sn (~15 MPa, ASM Handbook; value as commonly cited, not verified here) "
-            "at a nominal test rate; consistent with 000:L172 (20 MPa exceeds the yield "
-            "strength of Sn and Li-Sn)"
+            "at a nominal test rate; consistent with "
+            + cite("WangGaIn", "Results and discussion, stack pressure (Fig. 7)")
+            + ": 20 MPa exceeds the yield strength of Sn and Li-Sn"
         ),
         reference_stress_vs_theta=Curve(
             (0.0, 1.0),
             (_SN_SIGMA_REF, round(_SN_SIGMA_REF * 0.37 / 0.77, 2)),
-            "softening with lithiation (000:L170-L172): sigma_ref scaled by the measured "
+            "softening with lithiation (" + cite("WangGaIn", "Results and discussion, stack "
+            "pressure (Figs. 7, 8)") + "): sigma_ref scaled by the measured "
             "hardness, 0.77 GPa unlithiated -> 0.37 GPa fully lithiated Sn (Extreme Mech. "
             "Lett. 40 (2020) 100907, abstract; flow stress ~ H/3 at a fixed indentation "
             "strain rate), linear in theta (assumed)",
@@ -150,7 +164,9 @@ SN = Material(
         host_molar_volume_mm3_per_mol=round(_SN_V_CM3 * MM3_PER_CM3, 1),
         source=(
             "phases Sn -> Li2Sn5 -> LiSn -> Li7Sn3 -> Li5Sn2 -> Li13Sn5 -> Li7Sn2 -> Li17Sn4 "
-            "(000:L170; DFT hull 001:L88); x_max = 4.25 Li per Sn, Li17Sn4 (001:L88), the "
+            "(" + cite("WangGaIn", "Fig. 7 voltage plateaus") + "; DFT convex hull of "
+            + cite("Hansel2021", "Fig. 4b") + "); x_max = 4.25 Li per Sn, Li17Sn4 (the most "
+            "lithiated phase of that hull), the "
             "'Li4.4Sn' of older literature (Li22Sn5, 994 mAh/g; Li17Sn4 gives 960 mAh/g Sn); "
             "V_host = M/rho = 118.710 g/mol / 7.287 g/cm^3 (beta-Sn, CRC Handbook) = "
             "16.29 cm^3/mol"
@@ -163,8 +179,9 @@ SN = Material(
             "0.38 V (Huggins, J. Power Sources 81-82 (1999) 13, Table of 25 C Li-Sn plateaus, "
             "from Wen & Huggins, J. Solid State Chem. 37 (1981) 271; values as commonly cited, "
             "not verified against the papers here); Li13Sn5/Li7Sn2 0.40 V interpolated. "
-            "Average over x = 0.51 V, cf. 0.50 V in 003 Table 1 (003:L39) and the DFT 0.60 V "
-            "(001:L88). Steps over 0.004 in theta at each line compound",
+            "Average over x = 0.51 V, cf. 0.50 V in " + cite("Lewis2022", "Table 1") + " and "
+            "the DFT 0.60 V (" + cite("Hansel2021", "Fig. 4d") + "). Steps over 0.004 in theta "
+            "at each line compound",
         ),
         volume_ratio=Curve(
             _SN_THETA,
@@ -178,19 +195,31 @@ SN = Material(
             "-> 2.421; Li7Sn2 Cmmm a = 9.80, b = 13.80, c = 4.75 A, Z = 4: 80.3 -> 2.968 (these "
             "lattice parameters as commonly cited, not verified here); Li17Sn4 F-43m a = "
             "19.714 A, Z = 20 (Chem. Met. Alloys 9 (2016) 92): 95.8 A^3 -> 3.540, i.e. +254 %, "
-            "cf. ~260 % (000:L174, 003:L39)",
+            "cf. ~260 % (" + cite("WangGaIn", "Results and discussion, stack pressure") + "; "
+            + cite("Lewis2022", "Table 1") + ")",
         ),
         diffusivity_mm2_per_s=Curve(
             (round(0.4 / _SN_X_MAX, 6), 1.0),
             (2.6e-12 * MM2_PER_CM2, 4.0e-12 * MM2_PER_CM2),
-            "chemical D inferred from seed 001 stripping at 45 MPa (best contact) by "
-            + _SAND + ": Li2Sn5 0.02 mAh (001:L82) -> 2.6e-12 cm^2/s; Li17Sn4 3.5 mAh "
-            "(001:L82) -> 4.0e-12 cm^2/s; linear in between, constant outside. Order of "
-            "magnitude only; rises with Li content as 001:L126, L140 state (DFT barriers "
-            "Li2Sn5 434, LiSn 457, Li17Sn4 263 meV, 001:L103). Literature: 1e-14-1e-16 cm^2/s "
-            "(003 Table 1, 003:L39)",
+            "chemical D inferred from the stripping at 45 MPa (best contact) of "
+            + cite("Hansel2021", "Fig. 3b") + " by " + _SAND + ": Li2Sn5 0.02 mAh -> "
+            "2.6e-12 cm^2/s; Li17Sn4 3.5 mAh -> 4.0e-12 cm^2/s; linear in between, constant "
+            "outside. Order of magnitude only; rises with Li content as the paper states "
+            "(sections Li Cycling Behavior in Symmetric Cells and Conclusions; DFT barriers "
+            "Li2Sn5 434, LiSn 457, Li17Sn4 263 meV, section Computational Assessment of the Li "
+            "Migration Barriers). Literature: 1e-14-1e-16 cm^2/s (" + cite("Lewis2022",
+                                                                           "Table 1") + ")",
         ),
         youngs_modulus_MPa=_SN_E_CURVE,
+    ),
+    data_ranges=(
+        DataRange("temperature_C", 298.0 - 273.15, 398.0 - 273.15, "creep",
+                  "creep exponent and activation energy measured at 298-398 K (Hamada et al., "
+                  "Mater. Trans. 51 (2010) 1747)"),
+        _tables_span("sn", "Li17Sn4"),
+        DataRange("theta", round(0.4 / _SN_X_MAX, 6), 1.0, "diffusivity",
+                  "D(theta) rests on two points, Li2Sn5 (theta = 0.094) and Li17Sn4 "
+                  "(theta = 1), and is held constant below Li2Sn5"),
     ),
     notes=(
         "E(theta) from one nanoindentation study (electrochemically lithiated Sn, tested in a "
@@ -201,20 +230,25 @@ SN = Material(
         "al., Metall. Mater. Trans. A 36 (2005) 99 give n = 7.6, Q = 60.3 kJ/mol for pure Sn "
         "from ambient to 473 K; the pipe-diffusion values (Q = 44 kJ/mol) are used because "
         "they hold at room temperature.",
-        "Li-rich Li-Sn phases are 'hard and brittle' (001:L52): a creep law may overstate their "
+        "Li-rich Li-Sn phases are 'hard and brittle' (" + cite("Hansel2021", "section Alloy "
+        "Processing and Electrode Fabrication") + "): a creep law may overstate their "
         "flow; set 'creep = none' in a case to test that bound.",
-        "D: the literature spread (1e-16 to ~1e-8 cm^2/s by the barrier rule of thumb at "
-        "001:L101) is far wider than the seed-001 inference; override with "
+        "D: the literature spread (1e-16 to ~1e-8 cm^2/s by the barrier rule of thumb of "
+        + short("Hansel2021", "section Computational Assessment of the Li Migration Barriers")
+        + ") is far wider than the stripping inference; override with "
         "diffusivity_cm2_per_s to test sensitivity.",
     ),
 )
 
-LI2SN5 = _phase(SN, "li2sn5", "Li2Sn5", 0.4, "Li2Sn5 electrode (001), host Sn at theta = 0.094")
-LISN = _phase(SN, "lisn", "LiSn", 1.0, "LiSn electrode (001), host Sn at theta = 0.235")
+LI2SN5 = _phase(SN, "li2sn5", "Li2Sn5", 0.4,
+                "Li2Sn5 electrode (Hansel et al. 2021), host Sn at theta = 0.094")
+LISN = _phase(SN, "lisn", "LiSn", 1.0, "LiSn electrode (Hansel et al. 2021), host Sn at theta = 0.235")
 LI17SN4 = _phase(
-    SN, "li17sn4", "Li17Sn4", _SN_X_MAX, "Li17Sn4 electrode (001), host Sn fully lithiated",
-    notes=("Li17Sn4 is 'hard and brittle' and was milled and pressed at 150 MPa (001:L52, "
-           "L154).",),
+    SN, "li17sn4", "Li17Sn4", _SN_X_MAX,
+    "Li17Sn4 electrode (Hansel et al. 2021), host Sn fully lithiated",
+    notes=("Li17Sn4 is 'hard and brittle' and was milled and pressed at 150 MPa ("
+           + cite("Hansel2021", "sections Alloy Processing and Electrode Fabrication, "
+                  "Experimental Section") + ").",),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -243,8 +277,9 @@ SI = Material(
         host_molar_volume_mm3_per_mol=round(_SI_V_CM3 * MM3_PER_CM3, 1),
         source=(
             "x_max = 3.75 Li per Si: Li15Si4, the most lithiated phase at room temperature "
-            "(003 Table 1, 003:L38; crystallises below ~30-50 mV, Hatchard & Dahn, "
-            "J. Electrochem. Soc. 151 (2004) A838), 3579 mAh/g (003:L38); V_host = M/rho = "
+            "(" + cite("Lewis2022", "Table 1") + "; crystallises below ~30-50 mV, Hatchard & "
+            "Dahn, J. Electrochem. Soc. 151 (2004) A838), 3579 mAh/g (same table); V_host = "
+            "M/rho = "
             "28.085 / 2.329 g/cm^3 (CRC Handbook) = 12.06 cm^3/mol"
         ),
         open_circuit_potential_V=Curve(
@@ -254,8 +289,8 @@ SI = Material(
             "(shape of the a-Si curves of Obrovac & Christensen, Electrochem. Solid-State "
             "Lett. 7 (2004) A93 and Hatchard & Dahn 2004; points read as commonly cited, not "
             "digitised from a figure here). The two-phase plateau of the first lithiation of "
-            "crystalline Si (~0.1 V) is not represented. 003 Table 1 gives a 0.4 V average "
-            "(003:L38)",
+            "crystalline Si (~0.1 V) is not represented. " + cite("Lewis2022", "Table 1")
+            + " gives a 0.4 V average",
         ),
         volume_ratio=Curve(
             (0.0, 1.0),
@@ -264,11 +299,12 @@ SI = Material(
             "commonly cited, not verified here): 76.2 A^3 per Si vs 20.02 A^3 in Si (a = "
             "5.4309 A) -> J_g = 3.81 (+281 %, the '280 %' of Beaulieu et al., J. Electrochem. "
             "Soc. 150 (2003) A1457); linear in x as measured for amorphous Li_xSi (Beaulieu et "
-            "al. 2003). 003 Table 1 gives 320 % (003:L38), DESIGN ~+300 %",
+            "al. 2003). " + cite("Lewis2022", "Table 1") + " gives 320 %",
         ),
         diffusivity_mm2_per_s=Curve.constant(
             1.0e-12 * MM2_PER_CM2,
-            "Li in Si 1e-11-1e-13 cm^2/s across phases (003 Table 1, 003:L38); the geometric "
+            "Li in Si 1e-11-1e-13 cm^2/s across phases (" + cite("Lewis2022", "Table 1")
+            + "); the geometric "
             "middle 1e-12 cm^2/s is taken, constant. Order of magnitude only",
         ),
         youngs_modulus_MPa=Curve(
@@ -287,6 +323,7 @@ SI = Material(
             "161 (2014) F3010; values as commonly cited, not verified here); linear",
         ),
     ),
+    data_ranges=(_tables_span("si", "Li15Si4"),),
     notes=(
         "Pristine crystalline Si is stiffer (E ~ 160 GPa, nu ~ 0.22 polycrystalline average; "
         "Hopcroft et al., J. Microelectromech. Syst. 19 (2010) 229, as commonly cited); the "
@@ -294,7 +331,9 @@ SI = Material(
         "Sethuraman et al. (Electrochem. Commun. 12 (2010) 1614; arXiv:1108.0567 abstract) "
         "measured the biaxial modulus falling from ~70 GPa (Li0.32Si) to ~35 GPa (Li3.0Si), "
         "consistent with the curve.",
-        "No creep law: lithiated Si yields at ~2 GPa -> ~430 MPa (003:L88, L92) and creeps with "
+        "No creep law: lithiated Si yields at ~2 GPa -> ~430 MPa (" + cite("Lewis2022",
+                                                                         "section Chemo-mechanics")
+        + ") and creeps with "
         "stress exponents > 20 under indentation (Berla et al. 2015), far above stack "
         "pressures; a Perzyna law with theta-dependent yield would be the "
         "next step.",
@@ -331,65 +370,87 @@ IN = Material(
         li_per_host_max=_IN_X_MAX,
         host_molar_volume_mm3_per_mol=round(_IN_V_CM3 * MM3_PER_CM3, 1),
         source=(
-            "phases In (+ LiIn two-phase, 001:L48) -> LiIn -> Li3In2 -> Li2In -> Li13In3 "
-            "(DFT hull 001:L86); x_max = 13/3 Li per In, Li13In3 (003 Table 1 003:L42; DFT "
-            "~4.34, 001:L88): 1012 mAh/g In; V_host = M/rho = 114.818 / 7.31 g/cm^3 (CRC "
+            "phases In (+ LiIn two-phase) -> LiIn -> Li3In2 -> Li2In -> Li13In3 ("
+            + cite("Hansel2021", "Fig. 1b phase diagram and Fig. 4a DFT convex hull")
+            + "); x_max = 13/3 Li per In, Li13In3 (" + cite("Lewis2022", "Table 1") + "; DFT "
+            "~4.34, " + short("Hansel2021", "Fig. 4c") + "): 1012 mAh/g In; V_host = M/rho = "
+            "114.818 / 7.31 g/cm^3 (CRC "
             "Handbook) = 15.71 cm^3/mol"
         ),
         open_circuit_potential_V=Curve(
             (0.0, _IN_THETA_LIIN_LO, _IN_THETA_LIIN_HI, _IN_THETA_XLI07, 1.0),
             (0.60, 0.60, 0.35, 0.10, 0.10),
-            "In + LiIn two-phase plateau ~0.6 V for x < ~0.82 (001:L67, 000:L116); LiIn sits "
-            "on a voltage step (001:L113): 0.60 -> 0.35 V across its homogeneity range, taken "
-            "as x = 0.82-1.2 (~45-55 at% Li; Li-In phase diagram of Songster & Pelton 1991, "
-            "redrawn 001 Fig. 1b; range as commonly cited, not verified); ~0.1 V and nearly "
-            "composition-independent above Li fraction 0.7, x >= 2.33 (001:L115); linear "
-            "0.35 -> 0.10 V in between (assumed). Average over x = 0.27 V, cf. 0.3 V (003 "
-            "Table 1, 003:L42) and the DFT 0.55 V (001:L88)",
+            "In + LiIn two-phase plateau ~0.6 V for x < ~0.82 (the In counter electrode of "
+            + cite("Hansel2021", "section Evolution of the Anode/SE Interface during Li "
+                   "Stripping") + "); LiIn sits on a voltage step (" + short(
+                "Hansel2021", "section Li Cycling Behavior in Symmetric Cells, Figs. 4c, 5")
+            + "): 0.60 -> 0.35 V across its homogeneity range, taken as x = 0.82-1.2 "
+            "(~45-55 at% Li; Li-In phase diagram of Songster & Pelton 1991, redrawn in "
+            + short("Hansel2021", "Fig. 1b") + "; range as commonly cited, not verified); "
+            "~0.1 V and nearly composition-independent above Li fraction 0.7, x >= 2.33 (same "
+            "section, Fig. 4c); linear 0.35 -> 0.10 V in between (assumed). Average over x = "
+            "0.27 V, cf. 0.3 V (" + cite("Lewis2022", "Table 1") + ") and the DFT 0.55 V ("
+            + short("Hansel2021", "Fig. 4c") + ")",
         ),
         volume_ratio=Curve(
             (0.0, round(1.0 / _IN_X_MAX, 6), 1.0),
             (1.0, 1.498, 2.05),
             "LiIn: NaTl type, a = 6.786 A, 8 In per cell (value as commonly cited, not "
             "verified here): 39.1 A^3 per In vs 26.1 A^3 in In (M/rho) -> J_g = 1.498 at "
-            "x = 1; Li13In3 (theta = 1): J_g = 2.05, the +105 % of 003 Table 1 (003:L42, "
-            "'measured for the LiIn phase') and DESIGN; linear in between. See notes: the "
-            "two sources are hard to reconcile",
+            "x = 1; Li13In3 (theta = 1): J_g = 2.05, the +105 % of " + cite("Lewis2022",
+                                                                          "Table 1")
+            + " (footnote: 'measured for the LiIn phase'); linear in between. See notes: the "
+            "two are hard to reconcile",
         ),
         diffusivity_mm2_per_s=Curve(
             _IN_D_THETA,
             tuple(v * MM2_PER_CM2 for v in _IN_D_VALUES),
-            "chemical D inferred from seed 001 stripping at 45 MPa by " + _SAND + ": "
-            "'Li0.5In' (theta = 0.115) 3.4 mAh -> 2.6e-10 cm^2/s; Li13In3 3.9 mAh -> "
-            "3.9e-12 cm^2/s (001:L82); log-linear in theta in between, constant below "
-            "theta = 0.115. Falls with Li content as 001:L126, L140 state. Order of magnitude "
-            "only. Literature: ~1e-8 cm^2/s (003 Table 1, 003:L42)",
+            "chemical D inferred from the stripping at 45 MPa of " + cite("Hansel2021",
+                                                                          "Fig. 3b")
+            + " by " + _SAND + ": 'Li0.5In' (theta = 0.115) 3.4 mAh -> 2.6e-10 cm^2/s; "
+            "Li13In3 3.9 mAh -> 3.9e-12 cm^2/s; log-linear in theta in between, constant below "
+            "theta = 0.115. Falls with Li content as the paper states (sections Li Cycling "
+            "Behavior in Symmetric Cells and Conclusions). Order of magnitude only. "
+            "Literature: ~1e-8 cm^2/s (" + cite("Lewis2022", "Table 1") + ")",
         ),
+    ),
+    data_ranges=(
+        _tables_span("in", "Li13In3"),
+        DataRange("theta", _IN_THETA_HALF, 1.0, "diffusivity",
+                  "D(theta) rests on two points, 'Li0.5In' (theta = 0.115) and Li13In3 "
+                  "(theta = 1), and is held constant below 'Li0.5In'"),
     ),
     notes=(
         "J_g: crystallography alone gives +50 % already at LiIn (x = 1); with the partial "
         "molar volume of Li in Li-rich Sn and Si alloys (9-10 cm^3/mol, entries 'sn', 'si') "
-        "Li13In3 would be near J_g ~ 3.2-3.6. 003 Table 1 attributes its +105 % to the LiIn "
-        "phase; this entry follows DESIGN (+105 % at full lithiation) and flags the value as "
-        "uncertain: use the override volume_ratio_full to test the sensitivity.",
-        "D: 003 Table 1 gives ~1e-8 cm^2/s for Li-In; at that value the 10 mAh electrodes of "
-        "seed 001 would not deplete within the measured 17-20 h, so the seed-inferred values "
-        "are used (calibration: the 001 stripping cases are not an independent check).",
+        "Li13In3 would be near J_g ~ 3.2-3.6. " + cite("Lewis2022", "Table 1") + " attributes "
+        "its +105 % to the LiIn phase; this entry places +105 % at full lithiation and flags "
+        "the value as uncertain: use the override volume_ratio_full to test the sensitivity.",
+        "D: " + short("Lewis2022", "Table 1") + " gives ~1e-8 cm^2/s for Li-In; at that value "
+        "the 10 mAh electrodes of " + cite("Hansel2021", "Fig. 3") + " would not deplete "
+        "within the measured 17-20 h, so the values inferred from their stripping are used "
+        "(calibration: those stripping cases are not an independent check).",
         "No creep law: In creeps readily at room temperature (T/Tm = 0.69; indentation creep "
         "Q = 78 kJ/mol, Lucas & Oliver, Metall. Mater. Trans. A 30 (1999) 601, abstract; "
         "n ~ 4.5 at high temperature, Weertman 1961) but no prefactor was found; Li13In3 is "
-        "'hard and brittle' (001:L52) while Li0.5In is 'too soft' to mill (001:L52, L61).",
+        "'hard and brittle' while Li0.5In is 'too soft' to mill (" + short(
+            "Hansel2021", "section Alloy Processing and Electrode Fabrication") + ").",
     ),
 )
 
 LI0P5IN = _phase(IN, "li0.5in", "'Li0.5In' (In + LiIn, 33 at% Li)", 0.5,
-                 "'Li0.5In' electrode (001:L48, In + LiIn two-phase), host In at theta = 0.115",
-                 notes=("Soft: deforms like Li to make contact (001:L52, L61).",))
-LIIN = _phase(IN, "liin", "LiIn", 1.0, "LiIn electrode (001), host In at theta = 0.231")
+                 "'Li0.5In' electrode (Hansel et al. 2021: In + LiIn two-phase), host In at "
+                 "theta = 0.115",
+                 notes=("Soft: deforms like Li to make contact (" + cite(
+                     "Hansel2021", "section Alloy Processing and Electrode Fabrication")
+                        + ").",))
+LIIN = _phase(IN, "liin", "LiIn", 1.0, "LiIn electrode (Hansel et al. 2021), host In at theta = 0.231")
 LI13IN3 = _phase(
-    IN, "li13in3", "Li13In3", _IN_X_MAX, "Li13In3 electrode (001), host In fully lithiated",
-    notes=("Li13In3 is 'hard and brittle' and was milled and pressed at 150 MPa (001:L52, "
-           "L154).",),
+    IN, "li13in3", "Li13In3", _IN_X_MAX,
+    "Li13In3 electrode (Hansel et al. 2021), host In fully lithiated",
+    notes=("Li13In3 is 'hard and brittle' and was milled and pressed at 150 MPa ("
+           + cite("Hansel2021", "sections Alloy Processing and Electrode Fabrication, "
+                  "Experimental Section") + ").",),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -397,7 +458,7 @@ LI13IN3 = _phase(
 
 _GA_X_MAX = 2.0
 _GAIN_RHO = 6.25  # g/cm^3, EGaIn
-_GA_WT = 0.755  # Ga mass fraction, 000:L45
+_GA_WT = 0.755  # Ga mass fraction (Wang et al., Experimental, Materials)
 _GAIN_V_CM3 = ATOMIC_MASS_G_PER_MOL["Ga"] / _GA_WT / _GAIN_RHO  # 14.78 cm^3 per mol Ga
 _GA_THETA_LI2GA7 = round((2.0 / 7.0) / _GA_X_MAX, 6)
 _GA_THETA_LIGA = 0.5
@@ -430,23 +491,25 @@ GAIN = Material(
         host_molar_volume_mm3_per_mol=round(_GAIN_V_CM3 * MM3_PER_CM3, 1),
         source=(
             "Ga-In liquid -> Li2Ga7 -> LiGa (then Li into LiGa, solid solution) -> Li2Ga; In "
-            "is electrochemically inactive (000:L112-L116, L130, L188); x_max = 2 Li per Ga, "
-            "Li2Ga, 769 mAh/g Ga (000:L35). Against a Li-Al counter electrode only LiGa is "
-            "reached, theta = 0.5, ~384.5 mAh/g (000:L116). V_host = volume of Ga-In per mol "
-            "of Ga = 69.723 g/mol / 0.755 / 6.25 g/cm^3 = 14.78 cm^3/mol (75.5 wt% Ga, "
-            "000:L45; EGaIn density 6.25 g/cm^3, Dickey et al., Adv. Funct. Mater. 18 (2008) "
-            "1097, as commonly cited)"
+            "is electrochemically inactive (" + cite("WangGaIn", "in-situ XRD (Fig. 2), CV "
+            "(Fig. 3), Conclusion") + "); x_max = 2 Li per Ga, Li2Ga, 769 mAh/g Ga ("
+            + short("WangGaIn", "Introduction") + "). Against a Li-Al counter electrode only "
+            "LiGa is reached, theta = 0.5, ~384.5 mAh/g (same, in-situ XRD discussion). "
+            "V_host = volume of Ga-In per mol of Ga = 69.723 g/mol / 0.755 / 6.25 g/cm^3 = "
+            "14.78 cm^3/mol (75.5 wt% Ga: same, Experimental, Materials; EGaIn density "
+            "6.25 g/cm^3, Dickey et al., Adv. Funct. Mater. 18 (2008) 1097, as commonly cited)"
         ),
         open_circuit_potential_V=Curve(
             (0.0, round(_GA_THETA_LI2GA7 - 0.002, 6), round(_GA_THETA_LI2GA7 + 0.002, 6),
              _GA_THETA_LIGA, _GA_THETA_LIGA_HI, 1.0),
             (0.78, 0.78, 0.57, 0.57, 0.26, 0.26),
-            "midpoints of the cathodic and anodic CV peaks vs Li (000:L130, liquid-electrolyte "
-            "coin cell): Ga/Li2Ga7 (0.7 + 0.87)/2 = 0.78 V; Li2Ga7/LiGa (0.46 + 0.675)/2 = "
+            "midpoints of the cathodic and anodic CV peaks vs Li (" + cite(
+                "WangGaIn", "Fig. 3a, liquid-electrolyte coin cell") + "): Ga/Li2Ga7 (0.7 + 0.87)/2 = 0.78 V; Li2Ga7/LiGa (0.46 + 0.675)/2 = "
             "0.57 V; LiGa/Li2Ga (0.13 + 0.38)/2 = 0.26 V (peak averages 0.46 of 0.50/0.47/0.41 "
-            "and 0.38 of 0.34/0.37/0.44); the LiGa solid solution (000:L112-L114, L174) slopes "
-            "0.57 -> 0.26 V over x = 1.0-1.2 (range assumed). 0.26 V < 0.34-0.36 V of Li-Al "
-            "explains why Li2Ga is not reached against Li-Al (000:L116)",
+            "and 0.38 of 0.34/0.37/0.44); the LiGa solid solution (same, Figs. 2 and 7) "
+            "slopes 0.57 -> 0.26 V over x = 1.0-1.2 (range assumed). 0.26 V < 0.34-0.36 V of "
+            "Li-Al explains why Li2Ga is not reached against Li-Al (same, in-situ XRD "
+            "discussion)",
         ),
         volume_ratio=Curve(
             (0.0, _GA_THETA_LIGA, 1.0),
@@ -455,8 +518,9 @@ GAIN = Material(
             "(0.197 mol In per mol Ga x 15.71 cm^3/mol = 3.10 cm^3). LiGa: NaTl type a = "
             "6.207 A, 8 Ga per cell (value as commonly cited, not verified here) -> 18.0 "
             "cm^3/mol -> 1.428; Li2Ga: 2.6 x 11.44 cm^3/mol (liquid Ga, 6.095 g/cm^3) = "
-            "29.7 cm^3/mol per Ga from the ~160 % of pure Ga (000:L174) -> 2.222, i.e. +122 %, "
-            "cf. ~120 % for Ga-In (000:L174); linear in between",
+            "29.7 cm^3/mol per Ga from the ~160 % of pure Ga (" + cite(
+                "WangGaIn", "Results and discussion, stack pressure (Fig. 7)") + ") -> 2.222, "
+            "i.e. +122 %, cf. ~120 % for Ga-In (same); linear in between",
         ),
         diffusivity_mm2_per_s=Curve(
             (0.0, _GA_THETA_SOLID, round(_GA_THETA_LI2GA7, 6), 1.0),
@@ -464,7 +528,8 @@ GAIN = Material(
              1.0e-10 * MM2_PER_CM2),
             "order of magnitude only: ~1e-5 cm^2/s in the liquid (typical of diffusion in "
             "liquid metals, as commonly cited); solid Li-Ga phases 1e-10 cm^2/s by analogy "
-            "with isostructural NaTl-type LiAl, 1e-9-1e-11 cm^2/s (003 Table 1, 003:L40); no "
+            "with isostructural NaTl-type LiAl, 1e-9-1e-11 cm^2/s (" + cite("Lewis2022",
+                                                                            "Table 1") + "); no "
             "room-temperature measurement of Li-Ga found. Falls over theta = 0.05-0.143 as "
             "the solid Li2Ga7 takes over (assumed, as for the moduli)",
         ),
@@ -472,8 +537,8 @@ GAIN = Material(
             (0.0, _GA_THETA_SOLID, round(_GA_THETA_LI2GA7, 6), 1.0),
             (_GA_E_LIQUID, _GA_E_LIQUID, _GA_E_SOLID, _GA_E_SOLID),
             "liquid E = 300 MPa (see elastic) up to theta = 0.05; rises to the solid by "
-            "theta = 0.143, where all Ga is Li2Ga7 (000:L174: sharp pressure rise as the liquid "
-            "solidifies); solid Li-Ga phases: E = 9.8 GPa of solid Ga (CRC Handbook; value as "
+            "theta = 0.143, where all Ga is Li2Ga7 (sharp pressure rise as the liquid "
+            "solidifies: " + cite("WangGaIn", "Fig. 7d") + "); solid Li-Ga phases: E = 9.8 GPa of solid Ga (CRC Handbook; value as "
             "commonly cited, not verified) as a stand-in, no measured modulus of "
             "Li2Ga7/LiGa/Li2Ga found. theta = 0.05 (a third of the Ga bound in solid Li2Ga7) "
             "as the onset of a load-bearing solid is assumed",
@@ -485,19 +550,29 @@ GAIN = Material(
             "as commonly cited), which keeps K ~ 54 GPa across solidification",
         ),
     ),
+    data_ranges=(
+        DataRange("temperature_C", 15.0, float("inf"), "elastic",
+                  "the liquid moduli hold above the 15 C melting point quoted for 'a Ga-In "
+                  "alloy' (" + cite("WangGaIn", "Introduction") + "); below it the alloy is "
+                  "solid"),
+        _tables_span("gain", "Li2Ga"),
+    ),
     notes=(
         "Liquid range: shear modulus 0.1 GPa (1/33 of the stand-in solid's 3.3 GPa) with a "
         "realistic bulk modulus K = E/(3(1 - 2 nu)) = 50 GPa. A smaller shear modulus needs "
         "nu closer to 0.5 (volumetric locking) or a lower K. Liquid Ga viscosity ~2 mPa s "
         "(near the melting point, as commonly cited) would relax deviatoric stress within "
         "nanoseconds; no creep law is attached, since the stepper bounds creep strain per step.",
-        "The 15 C melting point quoted for 'a Ga-In alloy' (000:L35) is taken to hold for "
-        "this composition (inferred).",
-        "Seed 000 reports the LiGa solid solution between 58 % and 82 % normalised capacity "
-        "(000:L174); with x_max = 2 that is theta = 0.58-0.82, wider than the x = 1.0-1.2 "
-        "assumed here for the potential; the pressure data are the better guide there.",
-        "Pure Ga (solid below 29.8 C, 000:L35) would have V_host = 11.80 cm^3/mol and J_g ~ "
-        "2.5-2.6 at Li2Ga (~160 %, 000:L174); not a separate entry.",
+        "The 15 C melting point quoted for 'a Ga-In alloy' (" + cite("WangGaIn",
+                                                                      "Introduction")
+        + ") is taken to hold for this composition (inferred).",
+        "The LiGa solid solution spans 58 % to 82 % normalised capacity (" + cite(
+            "WangGaIn", "Fig. 7d") + "); with x_max = 2 that is theta = 0.58-0.82, wider than "
+        "the x = 1.0-1.2 assumed here for the potential; the pressure data are the better "
+        "guide there.",
+        "Pure Ga (solid below 29.8 C, " + short("WangGaIn", "Introduction") + ") would have "
+        "V_host = 11.80 cm^3/mol and J_g ~ 2.5-2.6 at Li2Ga (~160 %, same, Fig. 7); not a "
+        "separate entry.",
     ),
 )
 

@@ -12,7 +12,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from solver.materials.laws import Curve, Elastic, Lithiation, NortonCreep, VolumeChangeTable
+from solver.materials.laws import (
+    Curve,
+    DataRange,
+    Elastic,
+    Lithiation,
+    NortonCreep,
+    VolumeChangeTable,
+)
 from solver.units import GAS_CONSTANT_J_PER_MOL_K
 
 MM2_PER_CM2 = 100.0
@@ -45,6 +52,8 @@ class Material:
     ``category`` tags the entry for listings: "metal", "host" (a Li host: it has a
     ``lithiation`` record), "electrolyte", "cathode" or "structural". ``host_element`` names the
     host atom whose molar mass turns capacities per volume into capacities per gram.
+    ``data_ranges`` are the conditions the entry's data cover (:class:`DataRange`); a quantity
+    without one is "not stated" and never checked.
     """
 
     name: str
@@ -59,6 +68,11 @@ class Material:
     initial_theta: float = 0.0  # state of lithiation as assembled (a phase of the host)
     category: str = ""
     host_element: str = ""
+    data_ranges: tuple[DataRange, ...] = ()
+
+    def ranges_of(self, quantity: str) -> tuple[DataRange, ...]:
+        """The data ranges of one condition (see :data:`~solver.materials.laws.RANGE_QUANTITIES`)."""
+        return tuple(r for r in self.data_ranges if r.quantity == quantity)
 
     def sources(self) -> dict[str, str]:
         """Every parameter group of this entry mapped to its source."""

@@ -1,34 +1,37 @@
-"""Cathodes: the NCM811 composite of seed 004 and the NMC111 oxide of seed 000."""
+"""Cathodes: the NCM811 composite of Ham 2024 and the NMC111 oxide of Wang et al."""
 
 from __future__ import annotations
 
 from solver.materials.entries.base import Material
 from solver.materials.laws import Elastic, VolumeChangeTable
+from solver.materials.references import cite, short
 from solver.units import MPA_PER_GPA
 
 NCM811_COMPOSITE = Material(
     name="ncm811_composite",
-    description="NCM811 : Li6PS5Cl : VGCF = 66 : 31 : 3 wt% cathode composite (004:L383)",
+    description=("NCM811 : Li6PS5Cl : VGCF = 66 : 31 : 3 wt% cathode composite (Ham 2024, "
+                 "section 2.2.1)"),
     category="cathode",
     elastic=Elastic(
         youngs_modulus_MPa=22.1 * MPA_PER_GPA,
         poisson_ratio=0.30,
         source=(
             "assumed equal to Li6PS5Cl, the continuous and softer phase of the composite "
-            "(no measured composite modulus in the seeds); the stack pressure is insensitive to "
-            "it because the fixture compliance dominates"
+            "(no measured composite modulus in the papers cited); the stack pressure is "
+            "insensitive to it because the fixture compliance dominates"
         ),
     ),
     volume_change=VolumeChangeTable(
         state=(0.0, 1.0),
         volume_ratio=(1.0, 0.981),
         source=(
-            "004 Table 2.1 (L456-L461): cathode -1 um per 4 mAh/cm^2 on charge, in the die. "
-            "A 4 mAh/cm^2 composite at 200 mAh/g (003 SI Table 3) and 66 wt% NCM is 30.3 mg/cm^2, "
-            "97 um at 3.13 g/cm^3 (NCM 4.78, LPSCl 1.86 g/cm^3: 003 SI Table 3), so the confined "
+            cite("Ham2024", "Table 2.1") + ": cathode -1 um per 4 mAh/cm^2 on charge, in the "
+            "die. A 4 mAh/cm^2 composite at 200 mAh/g (" + cite("Lewis2022", "SI Table 3")
+            + ") and 66 wt% NCM is 30.3 mg/cm^2, 97 um at 3.13 g/cm^3 (NCM 4.78, LPSCl "
+            "1.86 g/cm^3: " + short("Lewis2022", "SI Table 3") + "), so the confined "
             "axial strain is -1.03 %; a free isotropic strain e gives 3K/M e axially in the die "
-            "(nu = 0.30), so e = -0.64 % and J_g = 0.981 at full charge. Linear in between: the "
-            "seeds give only the end point"
+            "(nu = 0.30), so e = -0.64 % and J_g = 0.981 at full charge. Linear in between: "
+            "the table gives only the end point"
         ),
     ),
     notes=(
@@ -41,7 +44,7 @@ NCM811_COMPOSITE = Material(
 
 NMC111 = Material(
     name="nmc111",
-    description="LiNi1/3Mn1/3Co1/3O2 (NMC111) oxide, dense (cathode of the 000 full cells)",
+    description="LiNi1/3Mn1/3Co1/3O2 (NMC111) oxide, dense (cathode of the Wang et al. full cells)",
     category="cathode",
     elastic=Elastic(
         youngs_modulus_MPa=199.0 * MPA_PER_GPA,
@@ -53,7 +56,8 @@ NMC111 = Material(
         ),
     ),
     notes=(
-        "Seed 000 uses an NMC111 : Super C65 : Li6PS5Cl = 6:1:3 composite (000:L73); this "
+        "The full cells of " + cite("WangGaIn", "Experimental, SSB-F") + " use an NMC111 : "
+        "Super C65 : Li6PS5Cl = 6:1:3 composite; this "
         "entry is the dense oxide. Its unit-cell volume changes by ~1.2 % between 3.0 and "
         "4.3 V vs Li (Kondrakov et al., J. Phys. Chem. C 121 (2017) 3286, abstract); no "
         "volume-change table is attached.",

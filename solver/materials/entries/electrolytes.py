@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from solver.materials.entries.base import Material
 from solver.materials.laws import Elastic
+from solver.materials.references import cite
 from solver.units import MPA_PER_GPA
 
 LI6PS5CL = Material(
@@ -16,11 +17,12 @@ LI6PS5CL = Material(
         source=(
             "E = 22.1 GPa: Deng et al., J. Electrochem. Soc. 163 (2016) A67 (first principles); "
             "nu = 0.30 typical of sulfide glass-ceramics (Sakuda et al., Sci. Rep. 3 (2013) 2261). "
-            "Dense values; the 004 pellets are ~85 % dense (Ham 2024, section 2.2.3)"
+            "Dense values; the pellets of " + cite("Ham2024", "section 2.2.3") + " are ~85 % "
+            "dense"
         ),
     ),
     notes=(
-        "Density 1.86 g/cm^3 (003 SI Table 3). Sulfide glasses of the Li2S-P2S5 family are "
+        "Density 1.86 g/cm^3 (" + cite("Lewis2022", "SI Table 3") + "). Sulfide glasses of the Li2S-P2S5 family are "
         "E ~ 20 GPa, G ~ 7 GPa (McGrogan et al., Adv. Energy Mater. 7 (2017) 1602011, as "
         "commonly cited), consistent with the value kept here.",
     ),
@@ -41,7 +43,7 @@ LLZO = Material(
         ),
     ),
     notes=(
-        "Density 5.1 g/cm^3 (003 SI Table 3, 003:L328). Ta-doped LLZTO at 98 % density: "
+        "Density 5.1 g/cm^3 (" + cite("Lewis2022", "SI Table 3") + "). Ta-doped LLZTO at 98 % density: "
         "E = 158 +- 10 GPa by nanoindentation (Hu et al., Chin. Phys. Lett. 2021, abstract).",
     ),
 )
@@ -60,9 +62,10 @@ LATP = Material(
         ),
     ),
     notes=(
-        "The S002 pellets (sintered 800 C, 4 h; 002:L11) are of unknown grain size; LATP "
+        "The LATP pellets of " + cite("Luo2023", "ESI, preparation of solid electrolytes")
+        + " (sintered 800 C, 4 h) are of unknown grain size; LATP "
         "microcracks above a critical grain size, which lowers E (Jackman & Cutler 2012).",
-        "Lattice R-3c, a = 8.500 A, c = 20.808 A (002:L78-L83).",
+        "Lattice R-3c, a = 8.500 A, c = 20.808 A (" + cite("Luo2023", "ESI Table S1") + ").",
     ),
 )
 

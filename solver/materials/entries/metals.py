@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from solver.materials.entries.base import Material, anchored_prefactor
-from solver.materials.laws import Elastic, NortonCreep
+from solver.materials.laws import DataRange, Elastic, NortonCreep
+from solver.materials.references import cite
 from solver.units import MPA_PER_GPA
 
 _LI_ELASTIC = Elastic(
@@ -30,18 +31,27 @@ LI = Material(
             "deformation resistance frozen at its initial value s0 = 2.0 MPa (no hardening)"
         ),
     ),
+    data_ranges=(
+        DataRange(
+            "temperature_C", 25.0, 90.0, "creep",
+            "the flow rule was calibrated from room temperature (read as 25 C) to ~90 C (the "
+            "data of LePage et al., J. Electrochem. Soc. 166 (2019) A89, as commonly cited; "
+            "not verified against the papers here)",
+        ),
+    ),
     molar_volume_mm3_per_mol=13.0e3,
     molar_volume_source=(
         "M / rho = 6.94 g/mol / 0.534 g/cm^3 = 13.0 cm^3/mol (CRC Handbook); gives 4.85 um of "
-        "Li per mAh/cm^2, cf. 'about 5 um' at 004:L452"
+        "Li per mAh/cm^2, cf. '1 mAh/cm^2 ~ 5 um' in " + cite("Ham2024", "section 2.3.2")
     ),
     notes=(
-        "Default creep law: Narayan & Anand (2018), the Li model of the reference model. Its "
+        "Default creep law: Narayan & Anand (2018), a finite-deformation model of Li. Its "
         "flow rule is a power law (n = 1/m = 6.7, Q = 37 kJ/mol) that its authors calibrated "
         "on tension/compression series over decades of strain rate and from room temperature "
         "to ~90 C (the data of LePage et al., J. Electrochem. Soc. 166 (2019) A89; as commonly "
         "cited, not verified against the papers here). That range covers the sub-MPa to "
-        "few-MPa flow stresses and the 25-40 C of the die cells (004:L410-L414, 004:L480). "
+        "few-MPa flow stresses and the 25-40 C of the die cells (" + cite("Ham2024", "sections "
+        "2.3.1 and 2.3.3") + "). "
         "The existing closed-form and relaxation tests are built on it.",
         "Alternative: 'li_masias2019' (Masias et al. 2019, power-law creep, n = 6.56). Its "
         "prefactor could not be verified here and is anchored on the measured yield strength "
@@ -65,6 +75,7 @@ LI_MASIAS2019 = replace(
     LI,
     name="li_masias2019",
     description="Lithium metal foil; creep: power law of Masias et al. 2019 (n = 6.56)",
+    data_ranges=(),  # the anchor is at 25 C only; the paper's ranges are not stated here
     creep=NortonCreep(
         prefactor_per_s=anchored_prefactor(_MASIAS_ANCHOR_RATE, _MASIAS_ANCHOR_STRESS_MPA, 1.0,
                                            _MASIAS_N, _MASIAS_Q),
@@ -103,9 +114,10 @@ AL = Material(
         ),
     ),
     notes=(
-        "Not a Li host here. Li-Al (LiAl, 990 mAh/g, +96 %, D ~1e-9-1e-11 cm^2/s: 003 Table "
-        "1, 003:L35-L50; ~0.34-0.36 V vs Li: 000:L116) is the counter electrode of seed 000 "
-        "and could be added as a host entry if a case needs it.",
+        "Not a Li host here. Li-Al (LiAl, 990 mAh/g, +96 %, D ~1e-9-1e-11 cm^2/s: "
+        + cite("Lewis2022", "Table 1") + "; ~0.34-0.36 V vs Li) is the counter electrode of "
+        + cite("WangGaIn", "Results and discussion, in-situ XRD") + " and could be added as a "
+        "host entry if a case needs it.",
         "Creep of Al at room temperature is negligible at stack pressures (T/Tm = 0.32).",
     ),
 )

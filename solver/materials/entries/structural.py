@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from solver.materials.entries.base import Material
 from solver.materials.laws import Elastic
+from solver.materials.references import cite
 from solver.units import MPA_PER_GPA
 
 PEEK = Material(
     name="peek",
-    description="PEEK die holder (004:L393, 10 mm bore)",
+    description="PEEK die holder (10 mm bore, as in Ham 2024, section 2.2.3)",
     category="structural",
     elastic=Elastic(
         youngs_modulus_MPa=3.7 * MPA_PER_GPA,
@@ -30,8 +31,9 @@ STEEL = Material(
         ),
     ),
     notes=(
-        "Seed 001 presses electrodes onto steel rods (001:L152); seed 004 uses titanium rods "
-        "as plungers (004:L393), which are not in the library.",
+        "Hardened steel rods press the pellets of " + cite("Hansel2021", "Experimental "
+        "Section") + "; titanium rods are the plungers of " + cite("Ham2024", "section 2.2.3")
+        + ", and titanium is not in the library.",
     ),
 )
 
