@@ -6,7 +6,7 @@ SSB := $(VENV)/bin/ssb
 MPIRUN := $(VENV)/bin/mpirun
 OUT ?= runs
 
-.PHONY: venv demo test test-mpi validate validate-alloys alloys convergence calibrate clean
+.PHONY: venv demo test test-slow test-mpi validate validate-alloys alloys convergence calibrate clean
 
 venv: $(VENV)/.installed
 
@@ -29,9 +29,13 @@ test: venv
 	$(PY) -m pytest -q
 	$(MPIRUN) -n 2 $(PY) -m pytest -q -m "not slow" tests/test_parallel_invariants.py
 
-# Simulated against measured for the shipped cases (a few minutes), printed as a table.
+# The slow verification runs (finer or longer versions of default tests), a few minutes.
+test-slow: venv
+	$(PY) -m pytest -q -m slow tests --ignore=tests/validation
+
+# Simulated against measured for the Li die cells (about ten minutes): the table, asserted row by row.
 validate: venv
-	$(PY) scripts/validate_die_cells.py --out $(OUT)/validation
+	SSB_VALIDATION_OUT=$(abspath $(OUT))/validation $(PY) -m pytest -q -s -m slow tests/validation
 
 # Li17Sn4 / Li13In3 stripping to depletion at 0 and 45 MPa against Hansel et al. 2021 (~30 min).
 validate-alloys: venv
