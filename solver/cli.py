@@ -144,6 +144,10 @@ def _check(args) -> int:
     except CaseError as err:
         print(f"ssb: error: {err}", file=sys.stderr)
         return 2
+    for note in case.notes:
+        print(f"ssb: note: {note}", file=sys.stderr)
+    for warning in case.warnings:
+        print(f"ssb: warning: {warning}", file=sys.stderr)
     print(tomli_w.dumps(case.resolved), end="")
     return 0
 
