@@ -285,6 +285,21 @@ def test_the_slurm_template_runs_a_case_locally(tmp_path):
     assert "preload_MPa = 3.0" in resolved and "temperature_C = 40.0" in resolved
 
 
+def test_the_readme_spec_is_valid(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Sweeps and clusters"):]
+    start = section.index("```toml\n") + len("```toml\n")
+    snippet = section[start:section.index("```", start)]
+    base = ROOT / "cases" / "li_full_cell_fixed_gap.toml"
+    spec = tmp_path / "spec.toml"
+    spec.write_text(snippet.replace('"../li_full_cell_fixed_gap.toml"', f'"{base}"'))
+    sweep = load_sweep(spec)
+    assert len(sweep.points) == 12
+    assert sweep.collect == ("stack_pressure_MPa", "max_von_mises_MPa")
+    currents = [p.values["protocol.2.current_mA_cm2"] for p in sweep.points[:4]]
+    assert currents == [0.2, 0.2, 1.0, 1.0]
+
+
 def test_the_shipped_sweeps_are_valid():
     for spec in sorted((ROOT / "cases" / "sweeps").glob("*.toml")):
         sweep = load_sweep(spec)
