@@ -19,7 +19,7 @@ import tomli_w
 
 from solver.io.series import read_series
 from solver.sweep import SweepError, load_sweep
-from solver.sweep.layout import SweepDir
+from solver.sweep.layout import SweepDir, find_mpirun
 from solver.sweep.pool import Pool, eta
 from tests.conftest import stack_doc
 
@@ -251,7 +251,7 @@ def test_slurm_array_and_batch_scripts_run_locally(tmp_path, capsys):
         assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
     assert not list(out.glob("points/*/summary.json"))  # --slurm runs nothing
     task = subprocess.run(["bash", str(array)], capture_output=True, text=True, timeout=300,
-                          env={**ENV, "SLURM_ARRAY_TASK_ID": "1"})
+                          env={**ENV, "SLURM_ARRAY_TASK_ID": "1"}, cwd=tmp_path)
     assert task.returncode == 0, task.stdout + task.stderr
     names = [p.name for p in load_sweep(spec).points]
     summary = json.loads((out / "points" / names[1] / "summary.json").read_text())
@@ -260,7 +260,7 @@ def test_slurm_array_and_batch_scripts_run_locally(tmp_path, capsys):
     unset = subprocess.run(["bash", str(array)], capture_output=True, text=True, env=ENV)
     assert unset.returncode != 0 and "SLURM_ARRAY_TASK_ID" in unset.stderr
     all_points = subprocess.run(["bash", str(batch)], capture_output=True, text=True,
-                                timeout=300, env=ENV)
+                                timeout=300, env=ENV, cwd=tmp_path)
     assert all_points.returncode == 0, all_points.stdout + all_points.stderr
     assert f"point 1 ({names[1]}): completed before, skipped" in all_points.stdout
     assert f"point 0 ({names[0]}): completed" in all_points.stdout
@@ -268,6 +268,18 @@ def test_slurm_array_and_batch_scripts_run_locally(tmp_path, capsys):
     assert code == 0, err
     with (out / "sweep.csv").open() as f:
         assert [r["status"] for r in csv.DictReader(f)] == ["completed", "completed"]
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(find_mpirun() is None, reason="mpirun not found")
+def test_a_point_on_two_ranks(tmp_path, capsys):
+    spec = _spec(tmp_path, '[sweep.vary]\n"fixture.preload_MPa" = [2.0]\n')
+    code, out, err = _ssb(capsys, "sweep", str(spec), "--out", str(tmp_path / "out"),
+                          "--ranks", "2", "--jobs", "1")
+    assert code == 0, out + err
+    [path] = (tmp_path / "out").glob("points/*/summary.json")
+    summary = json.loads(path.read_text())
+    assert summary["status"] == "completed" and summary["mpi_size"] == 2
 
 
 def test_the_slurm_template_runs_a_case_locally(tmp_path):

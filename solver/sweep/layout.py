@@ -20,16 +20,37 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
 
 import tomli_w
 
+import solver
 from solver.sweep.spec import Point, Sweep, SweepError, toml_literal, value_text
 
 OUTPUT = "ssb.out"
 """A point's terminal output (standard output and error of its run)."""
+
+
+def source_checkout() -> Path | None:
+    """The source tree this ``solver`` package is imported from, if it is one (not installed).
+
+    A point's run imports the same code as the sweep that started it: from a checkout, that
+    tree goes first on the run's ``PYTHONPATH`` (an installed package needs nothing).
+    """
+    root = Path(solver.__file__).resolve().parents[1]
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def run_environment() -> dict[str, str]:
+    """The environment of a point's run: this one, one OpenMP thread unless set, this code."""
+    env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
+    root = source_checkout()
+    if root is not None:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
+    return env
 
 
 def find_mpirun() -> str | None:

@@ -9,7 +9,6 @@ from the mean wall time of the points finished so far.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
@@ -17,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from solver.io.progress import _duration
-from solver.sweep.layout import OUTPUT, SweepDir
+from solver.sweep.layout import OUTPUT, SweepDir, run_environment
 from solver.sweep.spec import Point
 
 STOP_WAIT_S = 120.0
@@ -96,11 +95,10 @@ class Pool:
         run_dir.mkdir(parents=True, exist_ok=True)
         (run_dir / "summary.json").unlink(missing_ok=True)  # an earlier attempt's ending
         output = (run_dir / OUTPUT).open("w")
-        env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
         try:
             process = subprocess.Popen(self.command(point), stdout=output,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       env=env)
+                                       env=run_environment())
         except OSError as err:
             output.close()
             self._record(point, "failed", f"cannot start: {err}", 0.0)

@@ -12,7 +12,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from solver.sweep.layout import OUTPUT, SweepDir, find_mpirun
+from solver.sweep.layout import OUTPUT, SweepDir, find_mpirun, source_checkout
 
 SLURM = "slurm_array.sh"
 BATCH = "run_all.sh"
@@ -33,7 +33,7 @@ export OMP_NUM_THREADS="${{OMP_NUM_THREADS:-1}}"
 SWEEP_DIR="${{SWEEP_DIR:-{root}}}"
 PYTHON="${{PYTHON:-{python}}}"
 MPIRUN="${{MPIRUN:-{mpirun}}}"
-RANKS={ranks}
+{source}RANKS={ranks}
 NPOINTS={npoints}
 
 # run_point I: run point I of the sweep (skipped when its summary.json says completed)
@@ -110,6 +110,16 @@ def _dq(text: str) -> str:
     return "".join("\\" + c if c in '\\$"`' else c for c in str(text))
 
 
+def _source() -> str:
+    """Lines that put the source tree of this solver first on PYTHONPATH ('' if installed)."""
+    root = source_checkout()
+    if root is None:
+        return ""
+    return ("# the solver source that wrote this script, so that every point runs that code\n"
+            f'SSB_SOURCE="${{SSB_SOURCE:-{_dq(root)}}}"\n'
+            'export PYTHONPATH="$SSB_SOURCE${PYTHONPATH:+:$PYTHONPATH}"\n')
+
+
 def _cases(sweep_dir: SweepDir) -> str:
     lines = []
     for p in sweep_dir.sweep.points:
@@ -130,7 +140,8 @@ def write_scripts(sweep_dir: SweepDir, ranks: int, python: str = sys.executable,
     functions = _FUNCTIONS.format(
         root=_dq(root), python=_dq(python), mpirun=_dq(mpirun or find_mpirun() or "mpirun"),
         ranks=ranks,
-        npoints=len(sweep.points), cases=_cases(sweep_dir), output=OUTPUT)
+        npoints=len(sweep.points), cases=_cases(sweep_dir), output=OUTPUT,
+        source=_source())
     out = []
     for file, template in ((SLURM, _SLURM), (BATCH, _BATCH)):
         path = root / file
