@@ -126,3 +126,18 @@ def test_without_a_type_override_a_wrong_key_is_still_refused():
     with pytest.raises(CaseError) as err:
         validate(doc, ["fixture.preload_MPa=3"])
     assert err.value.key == "fixture.frame_stiffness_N_per_mm"
+
+
+def test_check_prints_the_warnings_and_notes(tmp_path, capsys):
+    from solver.cli import main
+
+    case = tmp_path / "held.toml"
+    case.write_text(tomli_w.dumps(_held(5.0)))
+    assert main(["check", str(case), "--set", "fixture.preload_MPa=3",
+                 "--set", "fixture.type=constant_pressure"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[1].strip() for line in err] == ["warning"]
+    assert err[0].startswith("ssb: warning: override fixture.preload_MPa = 3 is shadowed")
+    assert main(["check", str(CASES / "li_full_cell_fixed_gap.toml"),
+                 "--set", "fixture.type=constant_pressure"]) == 0
+    assert capsys.readouterr().err.startswith("ssb: note: fixture.type = 'constant_pressure'")
