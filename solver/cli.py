@@ -7,6 +7,7 @@ Verbs:
     materials  list the materials library, or one entry with its sources
     show       a picture of one field of a run (solver/show.py)
     mesh       the mesh of a case as .msh, .xdmf or .vtu (solver/meshio_export.py)
+    sweep      a sweep spec: a run per point, locally or as a Slurm job array (solver/sweep)
 
 Bad input ends every rank with exit status 2 and one line on standard error (from rank 0);
 the case is read and validated on rank 0 and the verdict broadcast, so no rank can hang. A
@@ -53,9 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     mats = sub.add_parser("materials", help="list the library or show one entry")
     mats.add_argument("name", nargs="?")
     from solver import meshio_export, show  # verbs that live in their own modules
+    from solver.sweep import cli as sweep_cli
 
     show.add_parser(sub)
     meshio_export.add_parser(sub)
+    sweep_cli.add_parser(sub)
     return p
 
 
@@ -144,6 +147,10 @@ def _check(args) -> int:
     except CaseError as err:
         print(f"ssb: error: {err}", file=sys.stderr)
         return 2
+    for note in case.notes:
+        print(f"ssb: note: {note}", file=sys.stderr)
+    for warning in case.warnings:
+        print(f"ssb: warning: {warning}", file=sys.stderr)
     print(tomli_w.dumps(case.resolved), end="")
     return 0
 

@@ -197,6 +197,10 @@ class Run:
 
     def setup(self) -> None:
         case, t0 = self.case, time.perf_counter()
+        for note in case.notes:  # what loading the case did on the user's behalf
+            self.log.info(f"note: {note}")
+        for warning in case.warnings:  # overrides that do not act as given
+            self.warn(warning)
         layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm, lay.radius_mm)
                   for lay in case.layers]
         with self.watch.around_gmsh():

@@ -96,6 +96,18 @@ def plain_name(v: Any) -> str | None:
             "starting with a letter or digit (it names the run directory runs/<name>)")
 
 
+def pressure_or_preload(v: Any) -> str | None:
+    """A hold's pressure: a number in MPa, or ``"preload"``, the fixture's ``preload_MPa``."""
+    if isinstance(v, str):
+        if v == PRELOAD:
+            return None
+        return f"must be a pressure in MPa or {PRELOAD!r} (the value of fixture.preload_MPa)"
+    return non_negative(v) or at_most(MAX_PRESSURE_MPA)(v)
+
+
+PRELOAD = "preload"
+"""The hold pressure that follows ``fixture.preload_MPa``: the cycling pressure is one key."""
+
 REQUIRED = object()
 
 
@@ -130,6 +142,7 @@ class ListOf:
 
 
 NUMBER = (int, float)
+NUMBER_OR_NAME = (int, float, str)
 
 LAYER = Table(
     {
@@ -182,8 +195,8 @@ STEP = Table(
         ),
         "capacity_mAh_cm2": Leaf(NUMBER, None, (positive, finite), "end after this capacity"),
         "pressure_MPa": Leaf(
-            NUMBER, None, (non_negative, at_most(MAX_PRESSURE_MPA)),
-            "set the fixture to this pressure first, MPa",
+            NUMBER_OR_NAME, None, (pressure_or_preload,),
+            "set the fixture to this pressure first, MPa; \"preload\" = fixture.preload_MPa",
         ),
         "voltage_cutoff_V": Leaf(
             NUMBER, None, (finite,), "also end when voltage_V reaches this value, V"

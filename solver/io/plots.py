@@ -101,7 +101,11 @@ def read_measured(run: Path) -> list[Measured]:
 
 def _read(label_: str, run: Path) -> _Run:
     path = Path(run) / "case.toml"
-    protocol = tomllib.loads(path.read_text()).get("protocol", []) if path.is_file() else []
+    case = tomllib.loads(path.read_text()) if path.is_file() else {}
+    preload = case.get("fixture", {}).get("preload_MPa")
+    protocol = [  # a hold at pressure_MPa = "preload" is at the fixture's preload
+        {**step, "pressure_MPa": preload} if step.get("pressure_MPa") == "preload" else step
+        for step in case.get("protocol", [])]
     return _Run(label_, read_series(Path(run) / "series.csv"), protocol, read_measured(run))
 
 
