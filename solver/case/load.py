@@ -362,9 +362,10 @@ def _interfaces(doc: dict[str, Any], layers: tuple[Layer, ...]) -> dict[str, str
     return {**faces, **pairs, **given}
 
 
+_FRAME_KEYS = ("frame_stiffness_N_per_mm", "frame_relaxation_fraction", "frame_relaxation_time_h")
 FIXTURE_KEYS = {
-    "fixed_gap": ("frame_stiffness_N_per_mm",),
-    "spring": ("spring_stiffness_N_per_mm", "frame_stiffness_N_per_mm"),
+    "fixed_gap": _FRAME_KEYS,
+    "spring": ("spring_stiffness_N_per_mm", *_FRAME_KEYS),
     "constant_pressure": (),
 }
 """The stiffness keys each fixture type takes, besides ``type`` and ``preload_MPa``."""
