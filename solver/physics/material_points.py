@@ -33,10 +33,14 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from solver.physics import hencky
-from solver.physics.flow import NortonFlow
+from solver.physics.flow import ViscousFlow
 
 FLOW_FLOOR = 1.0e-14
 """A step whose largest viscous strain increment is below this does not flow (no estimate)."""
+
+RELAXED_FRACTION = 1.0e-6
+"""A liquid point whose Maxwell time is below this fraction of the step relaxes within it
+whatever dt is: its flow is left out of the step-size controls (max_increment, rate_error)."""
 
 COMPONENTS = {
     "2d": [(0, 0), (0, 2), (1, 1), (2, 0), (2, 2)],
@@ -62,9 +66,11 @@ class LawInputs:
     growth: ufl.core.expr.Expr  # Fg, 3x3
     shear_modulus: ufl.core.expr.Expr  # mu, MPa
     bulk_modulus: ufl.core.expr.Expr  # K, MPa
-    creep_rate: ufl.core.expr.Expr  # A exp(-Q / R T), 1/s (0: elastic)
-    reference_stress: ufl.core.expr.Expr  # sigma_ref, MPa
+    creep_rate: ufl.core.expr.Expr  # rate of eps_dot = rate <(q - k) / s>^n, 1/s (0: elastic)
+    threshold: ufl.core.expr.Expr  # k, MPa (0 for Norton and the liquid, sigma_y for Perzyna)
+    reference_stress: ufl.core.expr.Expr  # s, MPa (sigma_ref; sigma_y; 3 eta x 1/s)
     exponent: ufl.core.expr.Expr  # n
+    liquid: ufl.core.expr.Expr  # 1 where the law is a liquid's, else 0
 
 
 class MaterialPoints:
@@ -101,7 +107,7 @@ class MaterialPoints:
         exprs = [grad_u[i, j] for i, j in self.comps]
         exprs += [inputs.growth[i, j] for i in range(3) for j in range(3)]
         exprs += [inputs.shear_modulus, inputs.bulk_modulus, inputs.creep_rate,
-                  inputs.reference_stress, inputs.exponent]
+                  inputs.threshold, inputs.reference_stress, inputs.exponent, inputs.liquid]
         if self.coupled:
             self.dP_dtheta_q = fem.Function(space(m), name="dP_dtheta_q")
             self.theta_q = fem.Function(space(0), name="theta_q")
@@ -112,7 +118,7 @@ class MaterialPoints:
 
             exprs += [theta] + [d(inputs.growth)[i, j] for i in range(3) for j in range(3)]
             exprs += [d(inputs.shear_modulus), d(inputs.bulk_modulus),
-                      d(inputs.reference_stress)]
+                      d(inputs.reference_stress), d(inputs.threshold)]
         self._inputs = fem.Expression(ufl.as_vector(exprs), self.points)
         # committed state
         self.dcv = np.zeros((N, 3, 3))  # Cv^-1 - I
@@ -164,22 +170,25 @@ class MaterialPoints:
         G = X[:, :m]
         H = self._full(G)
         Fg = X[:, m:m + 9].reshape(-1, 3, 3)
-        mu, K, rate, sref, n = (X[:, m + 9 + k] for k in range(5))
+        mu, K, rate, k, s, n, liquid = (X[:, m + 9 + j] for j in range(7))
         dt = float(self.dt.value)
-        up = hencky.update(H, Fg - np.eye(3), mu, K, NortonFlow(rate, sref, n), self.dcv, dt)
+        up = hencky.update(H, Fg - np.eye(3), mu, K, ViscousFlow(rate, k, s, n), self.dcv, dt)
         self.trial, self._trial_dt = up, dt
         # explicit rate at the start of the step (committed stress), for the error estimate
-        self._start_rate = rate * (self.q / sref) ** n
+        self._start_rate = rate * (np.maximum(self.q - k, 0.0) / s) ** n
+        # liquid points relaxed within the step (Maxwell time eta / mu = s / (3 mu rate))
+        relaxed = (liquid > 0.5) & (s < RELAXED_FRACTION * 3.0 * mu * rate * dt)
+        self._controlled = ~relaxed
         tangent = self._compact(up.derivative(self._basis))  # (N, b, a) = dP_a / dG_b
         self.P_q.x.array[:] = self._compact(up.P).ravel()
         self.C_q.x.array[:] = np.swapaxes(tangent, 1, 2).ravel()
         self.G_q.x.array[:] = G.ravel()
         if self.coupled:
-            o = m + 14
+            o = m + 16
             theta = X[:, o]
             dFg = X[:, o + 1:o + 10].reshape(-1, 3, 3)
-            dmu, dK, dsref = X[:, o + 10], X[:, o + 11], X[:, o + 12]
-            dP = up.derivative(np.zeros_like(H), dFg, dmu, dK, dsref)
+            dmu, dK, ds, dk = X[:, o + 10], X[:, o + 11], X[:, o + 12], X[:, o + 13]
+            dP = up.derivative(np.zeros_like(H), dFg, dmu, dK, ds, dk)
             self.dP_dtheta_q.x.array[:] = self._compact(dP).ravel()
             self.theta_q.x.array[:] = theta
 
@@ -199,9 +208,15 @@ class MaterialPoints:
         value = float(np.max(local)) if local.size else 0.0
         return self.mesh.comm.allreduce(value, op=MPI.MAX)
 
+    def _controlled_dp(self) -> np.ndarray:
+        """The trial step's dp at the owned points whose flow the step size controls."""
+        own = self._owned
+        return np.where(self._controlled[own], self.trial.dp[own], 0.0)
+
     def max_increment(self) -> float:
-        """Largest equivalent viscous strain increment of the trial step."""
-        return self._max(self.trial.dp[self._owned]) if self.trial is not None else 0.0
+        """Largest equivalent viscous strain increment of the trial step (relaxed liquid points
+        excluded: they flow to the relaxed state in any step)."""
+        return self._max(self._controlled_dp()) if self.trial is not None else 0.0
 
     def rate_error(self) -> float:
         """Error estimate of the trial step's viscous flow, relative to the flow (dimensionless).
@@ -210,16 +225,20 @@ class MaterialPoints:
         explicit step, and their difference, about dt^2 |d eps_dot/dt|, is twice the local
         error. Held below tol times the step's flow, the local errors add up to at most
         tol / 2 of the accumulated viscous strain, so of the relaxed stress in a relaxation
-        (3 mu times the strain). Measured against the largest dp of the step.
+        (3 mu times the strain). Measured against the largest dp of the step; relaxed liquid
+        points are left out (backward Euler relaxes them to within eta / (mu dt) of the
+        viscous state in any step, and the explicit rate of a held liquid is meaningless).
         """
         up = self.trial
         if up is None or self._trial_dt <= 0.0:
             return 0.0
         own = self._owned
-        flow = self._max(up.dp[own])
+        dp = self._controlled_dp()
+        flow = self._max(dp)
         if flow <= FLOW_FLOOR:
             return 0.0
-        return self._max(np.abs(up.dp[own] - self._trial_dt * self._start_rate[own])) / flow
+        explicit = np.where(self._controlled[own], self._trial_dt * self._start_rate[own], 0.0)
+        return self._max(np.abs(dp - explicit)) / flow
 
     def owned_cell_state(self) -> tuple[np.ndarray, np.ndarray]:
         """(cell-mean coordinates, cell-mean committed Cauchy stress) of the owned cells: the

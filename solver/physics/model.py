@@ -23,9 +23,8 @@ import ufl
 from dolfinx import fem, la
 
 from solver.materials import Material
-from solver.physics import kinematics, mechanics, transport
+from solver.physics import flow, kinematics, mechanics, transport
 from solver.physics.material_points import LawInputs, MaterialPoints
-from solver.units import GAS_CONSTANT_J_PER_MOL_K
 
 U_SUB, THETA_SUB, S_SUB = 0, 1, 2
 MASS_FORM = 1
@@ -241,11 +240,6 @@ def _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta, temp
     the hosts): what the material points read."""
     hosts = tuple(laws)
 
-    def const(getter, default=0.0):
-        return _layer_constant(mesh, cell_tags, cell_regions,
-                               {n: getter(m) if getter(m) is not None else default
-                                for n, m in materials.items()})
-
     def modulus(prop: str):
         curved = {n for n in hosts if laws[n].has_elastic_curves}
         base = _layer_constant(mesh, cell_tags, cell_regions, {
@@ -255,16 +249,23 @@ def _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta, temp
             expr = expr + ind[n] * laws[n].elastic_modulus(prop, theta, materials[n].elastic)
         return expr
 
-    gas = GAS_CONSTANT_J_PER_MOL_K * temperature_K
-    rate = const(lambda m: m.creep.prefactor_per_s
-                 * np.exp(-m.creep.activation_energy_J_per_mol / gas) if m.creep else 0.0)
-    reference_stress = const(lambda m: m.creep.reference_stress_MPa if m.creep else 1.0, 1.0)
-    for n in hosts:  # creep softening with lithiation
-        c = materials[n].creep
-        if c is not None and c.reference_stress_vs_theta is not None:
-            curve = transport.piecewise_linear(c.reference_stress_vs_theta, theta)
-            reference_stress = reference_stress + ind[n] * (curve - c.reference_stress_MPa)
-    exponent = const(lambda m: m.creep.stress_exponent if m.creep else 1.0, 1.0)
+    # the viscous laws in the overstress form eps_dot = rate <(q - k) / s>^n (solver.physics.flow)
+    forms = {n: flow.overstress_form(m.creep, temperature_K) for n, m in materials.items()}
+
+    def per_region(attribute: str):
+        values = {n: float(getattr(f, attribute)) for n, f in forms.items()}
+        return _layer_constant(mesh, cell_tags, cell_regions, values)
+
+    rate, threshold, scale, exponent, liquid = (per_region(a) for a in (
+        "rate_per_s", "threshold_MPa", "scale_MPa", "exponent", "liquid"))
+    for n in hosts:  # stress parameters that move with lithiation
+        f = forms[n]
+        if f.threshold_curve is not None:
+            curve = transport.piecewise_linear(f.threshold_curve, theta)
+            threshold = threshold + ind[n] * (curve - f.threshold_MPa)
+        if f.scale_curve is not None:
+            curve = f.scale_factor * transport.piecewise_linear(f.scale_curve, theta)
+            scale = scale + ind[n] * (curve - f.scale_MPa)
     mu = modulus("shear_modulus_MPa")
     bulk = modulus("lame_lambda_MPa") + 2.0 / 3.0 * mu
 
@@ -283,7 +284,7 @@ def _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta, temp
         else:
             Fg = Fg + ind[n] * (ratio ** (1 / 3) - 1.0) * I
     law = LawInputs(growth=Fg, shear_modulus=mu, bulk_modulus=bulk, creep_rate=rate,
-                    reference_stress=reference_stress, exponent=exponent)
+                    threshold=threshold, reference_stress=scale, exponent=exponent, liquid=liquid)
     return _Inputs(law, lam_g, J_c)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from solver.materials.laws import Curve, Elastic, Lithiation, NortonCreep, VolumeChangeTable
+from solver.materials.laws import Curve, Elastic, Lithiation, VolumeChangeTable, ViscousLaw
 from solver.units import GAS_CONSTANT_J_PER_MOL_K
 
 MM2_PER_CM2 = 100.0
@@ -45,12 +45,16 @@ class Material:
     ``category`` tags the entry for listings: "metal", "host" (a Li host: it has a
     ``lithiation`` record), "electrolyte", "cathode" or "structural". ``host_element`` names the
     host atom whose molar mass turns capacities per volume into capacities per gram.
+
+    ``creep`` is the entry's default viscous law (None: elastic); ``other_laws`` are further
+    parameter sets a case selects with ``creep = "<kind>"`` (one per kind, none of the
+    default's kind).
     """
 
     name: str
     description: str
     elastic: Elastic
-    creep: NortonCreep | None = None
+    creep: ViscousLaw | None = None
     molar_volume_mm3_per_mol: float | None = None
     molar_volume_source: str = ""
     volume_change: VolumeChangeTable | None = None
@@ -59,18 +63,31 @@ class Material:
     initial_theta: float = 0.0  # state of lithiation as assembled (a phase of the host)
     category: str = ""
     host_element: str = ""
+    other_laws: tuple[ViscousLaw, ...] = ()
+
+    def law(self, kind: str) -> ViscousLaw | None:
+        """The entry's parameter set of the viscous law ``kind``, default or other (or None)."""
+        for law in (self.creep, *self.other_laws):
+            if law is not None and law.kind == kind:
+                return law
+        return None
+
+    @property
+    def law_kind(self) -> str:
+        """The kind of the default viscous law: 'norton', 'perzyna', 'liquid' or 'none'."""
+        return self.creep.kind if self.creep is not None else "none"
 
     def sources(self) -> dict[str, str]:
         """Every parameter group of this entry mapped to its source."""
         out = {"elastic": self.elastic.source}
         if self.creep is not None:
             out["creep"] = self.creep.source
+            for key, curve in self.creep.curves().items():
+                out[f"creep_{key}"] = curve.source
         if self.molar_volume_mm3_per_mol is not None:
             out["molar_volume"] = self.molar_volume_source
         if self.volume_change is not None:
             out["volume_change"] = self.volume_change.source
-        if self.creep is not None and self.creep.reference_stress_vs_theta is not None:
-            out["creep_reference_stress_vs_theta"] = self.creep.reference_stress_vs_theta.source
         lith = self.lithiation
         if lith is not None:
             out["lithiation"] = lith.source
