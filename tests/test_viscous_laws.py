@@ -23,7 +23,7 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from solver.physics import hencky
-from solver.physics.flow import MaxwellFlow, PerzynaFlow, ViscousFlow
+from solver.physics.flow import MaxwellFlow, PerzynaFlow, ViscousFlow, liquid_scale
 
 I3 = np.eye(3)
 MU, BULK = 1000.0, 2500.0  # MPa
@@ -296,3 +296,18 @@ def test_liquid_tangent_matches_finite_differences(dt):
         fd = (_update(F, mu, K, MaxwellFlow(np.full(n, eta) + h * deta), cv, dt).P
               - _update(F, mu, K, MaxwellFlow(np.full(n, eta) - h * deta), cv, dt).P) / (2 * h)
         assert np.abs(analytic - fd).max() < 1e-6 * np.abs(fd).max()
+
+
+def test_liquid_viscosity_floor_keeps_the_stirring_modes_stiff():
+    """The finite-element model floors a liquid's viscosity at 1e-4 mu dt
+    (solver.physics.flow.liquid_scale): the step then leaves 1e-4 / (1 + 1e-4) of the trial
+    deviator, and the shear stiffness of the tangent is that fraction of mu, instead of
+    eta / dt ~ 1e-15 K for Ga-In at dt = 100 s. Above the floor the viscosity is untouched."""
+    mu, dt = np.array([100.0, 100.0]), 100.0
+    s, floored = liquid_scale(3 * np.array([2.0e-9, 1.0e6]), mu, dt)
+    assert list(floored) == [True, False]
+    assert s[1] == 3.0e6
+    flow = ViscousFlow(np.ones(2), np.zeros(2), s, np.ones(2))
+    r = flow.solve(np.array([1.0, 1.0]), mu, dt)
+    assert r.q[0] == pytest.approx(1e-4 / (1 + 1e-4), rel=1e-12)
+    assert r.dq_dq_trial[0] == pytest.approx(1e-4 / (1 + 1e-4), rel=1e-12)

@@ -178,6 +178,27 @@ class MaxwellFlow:
                           np.zeros_like(r.q))
 
 
+LIQUID_STEP_RELAXATION = 1.0e-4
+"""Floor of a liquid point's Maxwell time, as a fraction of the step (see :func:`liquid_scale`)."""
+
+
+def liquid_scale(scale_MPa: np.ndarray, mu: np.ndarray, dt: float) -> np.ndarray:
+    """The liquid's stress scale s = 3 eta (1/s) with the viscosity floored at
+    LIQUID_STEP_RELAXATION mu dt, and where the floor acts (the derivative ds/deta is 0 there).
+
+    Why: a liquid in a displacement formulation has isochoric modes (stirring) whose stiffness
+    is the algorithmic shear modulus mu / (1 + mu dt / eta) ~ eta / dt. For Ga-In (eta = 2 mPa s)
+    that is 1e-15 of the bulk modulus at dt = 100 s: the linear solve leaves those modes to
+    round-off, and a 5 h hold of a liquid layer in the die accumulated a random "creep strain"
+    of 0.03 (measured). With the floor the step leaves at most 1e-4 of the trial deviator (the
+    relaxed deviator of a real liquid is eta / (mu dt) of it, below 1e-10 here); the stress is
+    hydrostatic to that fraction of 3 mu times the step's strain, and the shear stiffness of the
+    tangent stays above 1e-4 mu.
+    """
+    floor = 3.0 * LIQUID_STEP_RELAXATION * mu * dt
+    return np.maximum(scale_MPa, floor), scale_MPa < floor
+
+
 @dataclass(frozen=True)
 class OverstressForm:
     """A library law as the constants of :class:`ViscousFlow` (k, s, n, rate) and the theta

@@ -33,12 +33,12 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from solver.physics import hencky
-from solver.physics.flow import ViscousFlow
+from solver.physics.flow import LIQUID_STEP_RELAXATION, ViscousFlow, liquid_scale
 
 FLOW_FLOOR = 1.0e-14
 """A step whose largest viscous strain increment is below this does not flow (no estimate)."""
 
-RELAXED_FRACTION = 1.0e-6
+RELAXED_FRACTION = 10.0 * LIQUID_STEP_RELAXATION
 """A liquid point whose Maxwell time is below this fraction of the step relaxes within it
 whatever dt is: its flow is left out of the step-size controls (max_increment, rate_error)."""
 
@@ -172,12 +172,17 @@ class MaterialPoints:
         Fg = X[:, m:m + 9].reshape(-1, 3, 3)
         mu, K, rate, k, s, n, liquid = (X[:, m + 9 + j] for j in range(7))
         dt = float(self.dt.value)
+        liquid = liquid > 0.5
+        floored = np.zeros_like(liquid)
+        if np.any(liquid):  # rate = 1/s there: s = 3 eta (1/s)
+            s_floor, floored = liquid_scale(s, mu, dt)
+            s, floored = np.where(liquid, s_floor, s), liquid & floored
         up = hencky.update(H, Fg - np.eye(3), mu, K, ViscousFlow(rate, k, s, n), self.dcv, dt)
         self.trial, self._trial_dt = up, dt
         # explicit rate at the start of the step (committed stress), for the error estimate
         self._start_rate = rate * (np.maximum(self.q - k, 0.0) / s) ** n
         # liquid points relaxed within the step (Maxwell time eta / mu = s / (3 mu rate))
-        relaxed = (liquid > 0.5) & (s < RELAXED_FRACTION * 3.0 * mu * rate * dt)
+        relaxed = liquid & (s < RELAXED_FRACTION * 3.0 * mu * rate * dt)
         self._controlled = ~relaxed
         tangent = self._compact(up.derivative(self._basis))  # (N, b, a) = dP_a / dG_b
         self.P_q.x.array[:] = self._compact(up.P).ravel()
@@ -188,6 +193,8 @@ class MaterialPoints:
             theta = X[:, o]
             dFg = X[:, o + 1:o + 10].reshape(-1, 3, 3)
             dmu, dK, ds, dk = X[:, o + 10], X[:, o + 11], X[:, o + 12], X[:, o + 13]
+            # a floored liquid scale 3 LIQUID_STEP_RELAXATION mu dt moves with mu, not eta
+            ds = np.where(floored, 3.0 * LIQUID_STEP_RELAXATION * dt * dmu, ds)
             dP = up.derivative(np.zeros_like(H), dFg, dmu, dK, ds, dk)
             self.dP_dtheta_q.x.array[:] = self._compact(dP).ravel()
             self.theta_q.x.array[:] = theta
