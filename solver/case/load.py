@@ -95,6 +95,7 @@ class Numerics:
     newton_max_iterations: int
     linear_solver: str
     petsc_options: dict[str, Any]
+    f_bar: bool = True  # F-bar in the flowing regions (element_degree 2)
 
 
 @dataclass(frozen=True)

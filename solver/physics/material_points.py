@@ -32,7 +32,7 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from solver.physics import hencky
+from solver.physics import fbar, hencky
 from solver.physics.flow import LIQUID_STEP_RELAXATION, ViscousFlow, liquid_scale
 
 FLOW_FLOOR = 1.0e-14
@@ -73,13 +73,21 @@ class LawInputs:
     liquid: ufl.core.expr.Expr  # 1 where the law is a liquid's, else 0
 
 
+def _scaled(scale, tensors: np.ndarray) -> np.ndarray:
+    """Per-point factor times (N, ..., 3, 3) tensors."""
+    scale = np.asarray(scale)
+    return tensors * (scale.reshape(-1, *([1] * (tensors.ndim - 1))) if scale.ndim else scale)
+
+
 class MaterialPoints:
     """Committed and trial state of every quadrature point of a mesh, with its UFL coupling."""
 
     def __init__(self, mesh, mode: str, element_degree: int, grad_u, inputs: LawInputs, dt,
-                 theta=None, theta_variable=None):
+                 theta=None, theta_variable=None, f_bar=None):
         """``inputs`` are built on ``theta_variable`` (``ufl.variable(theta)``) on hosts, so
-        that their theta-derivatives can be taken; ``theta`` None: no transport."""
+        that their theta-derivatives can be taken; ``theta`` None: no transport. ``f_bar``:
+        (e_bar, indicator), the cell-mean dilatation field and 1 where F_bar replaces F
+        (:mod:`solver.physics.fbar`); None: the law sees F everywhere."""
         self.mesh, self.mode, self.dt = mesh, mode, dt
         self.comps = components(mode)
         m = len(self.comps)
@@ -108,6 +116,12 @@ class MaterialPoints:
         exprs += [inputs.growth[i, j] for i in range(3) for j in range(3)]
         exprs += [inputs.shear_modulus, inputs.bulk_modulus, inputs.creep_rate,
                   inputs.threshold, inputs.reference_stress, inputs.exponent, inputs.liquid]
+        self.f_bar = f_bar is not None
+        if self.f_bar:
+            self.dP_debar_q = fem.Function(space(m), name="dP_debar_q")
+            self.ebar_q = fem.Function(space(0), name="ebar_q")
+            self._ebar = f_bar[0]
+            exprs += [f_bar[0], f_bar[1]]
         if self.coupled:
             self.dP_dtheta_q = fem.Function(space(m), name="dP_dtheta_q")
             self.theta_q = fem.Function(space(0), name="theta_q")
@@ -135,7 +149,7 @@ class MaterialPoints:
     # -- UFL side ------------------------------------------------------------------------------
 
     def first_piola(self, grad_u, theta=None):
-        """P(u, theta) linearised about the last evaluation (3x3 UFL tensor)."""
+        """P(u, theta[, e_bar]) linearised about the last evaluation (3x3 UFL tensor)."""
         m = len(self.comps)
         entries = {}
         for a, ij in enumerate(self.comps):
@@ -143,6 +157,8 @@ class MaterialPoints:
                                       for b, kl in enumerate(self.comps))
             if self.coupled:
                 value = value + self.dP_dtheta_q[a] * (theta - self.theta_q)
+            if self.f_bar:
+                value = value + self.dP_debar_q[a] * (self._ebar - self.ebar_q)
             entries[ij] = value
         return ufl.as_matrix([[entries.get((i, j), 0) for j in range(3)] for i in range(3)])
 
@@ -177,27 +193,54 @@ class MaterialPoints:
         if np.any(liquid):  # rate = 1/s there: s = 3 eta (1/s)
             s_floor, floored = liquid_scale(s, mu, dt)
             s, floored = np.where(liquid, s_floor, s), liquid & floored
-        up = hencky.update(H, Fg - np.eye(3), mu, K, ViscousFlow(rate, k, s, n), self.dcv, dt)
+        o = m + 16
+        if self.f_bar:
+            e_bar, active = X[:, o], X[:, o + 1] > 0.5
+            o += 2
+            H_law, c, dJ = fbar.modified_gradient(H, e_bar, active)
+        else:
+            H_law = H
+        up = hencky.update(H_law, Fg - np.eye(3), mu, K, ViscousFlow(rate, k, s, n), self.dcv, dt)
         self.trial, self._trial_dt = up, dt
         # explicit rate at the start of the step (committed stress), for the error estimate
         self._start_rate = rate * (np.maximum(self.q - k, 0.0) / s) ** n
         # liquid points relaxed within the step (Maxwell time eta / mu = s / (3 mu rate))
         relaxed = liquid & (s < RELAXED_FRACTION * 3.0 * mu * rate * dt)
         self._controlled = ~relaxed
-        tangent = self._compact(up.derivative(self._basis))  # (N, b, a) = dP_a / dG_b
-        self.P_q.x.array[:] = self._compact(up.P).ravel()
+        if self.f_bar:
+            P, tangent_full, scale = self._f_bar_stress(up, H, c, dJ, e_bar, active)
+        else:
+            P, tangent_full, scale = up.P, up.derivative(self._basis), 1.0
+        tangent = self._compact(tangent_full)  # (N, b, a) = dP_a / dG_b
+        self.P_q.x.array[:] = self._compact(P).ravel()
         self.C_q.x.array[:] = np.swapaxes(tangent, 1, 2).ravel()
         self.G_q.x.array[:] = G.ravel()
         if self.coupled:
-            o = m + 16
             theta = X[:, o]
             dFg = X[:, o + 1:o + 10].reshape(-1, 3, 3)
             dmu, dK, ds, dk = X[:, o + 10], X[:, o + 11], X[:, o + 12], X[:, o + 13]
             # a floored liquid scale 3 LIQUID_STEP_RELAXATION mu dt moves with mu, not eta
             ds = np.where(floored, 3.0 * LIQUID_STEP_RELAXATION * dt * dmu, ds)
             dP = up.derivative(np.zeros_like(H), dFg, dmu, dK, ds, dk)
-            self.dP_dtheta_q.x.array[:] = self._compact(dP).ravel()
+            self.dP_dtheta_q.x.array[:] = self._compact(_scaled(scale, dP)).ravel()
             self.theta_q.x.array[:] = theta
+
+    def _f_bar_stress(self, up, H, c, dJ, e_bar, active):
+        """P = (J / J_bar)^(2/3) P(F_bar), its derivatives along Grad u (at fixed e_bar) and along
+        e_bar (stored in dP_debar_q), and the prefactor; plain F where not ``active``."""
+        J_bar = np.where(active, 1.0 + e_bar, 1.0 + dJ)
+        scale = np.where(active, np.exp(2.0 / 3.0 * (np.log1p(dJ) - np.log1p(e_bar))), 1.0)
+        F = np.eye(3) + H
+        d_grad, d_jbar, trace = fbar.directions(F, c, J_bar, self._basis)
+        d_grad = np.where(active[:, None, None, None], d_grad, self._basis)
+        trace = np.where(active[:, None], trace, 0.0)
+        tangent = _scaled(scale, up.derivative(d_grad)
+                          + (2.0 / 3.0) * trace[:, :, None, None] * up.P[:, None])
+        d_ebar = _scaled(scale, up.derivative(d_jbar) - (2.0 / (3.0 * J_bar))[:, None, None] * up.P)
+        d_ebar = np.where(active[:, None, None], d_ebar, 0.0)
+        self.dP_debar_q.x.array[:] = self._compact(d_ebar).ravel()
+        self.ebar_q.x.array[:] = e_bar
+        return _scaled(scale, up.P), tangent, scale
 
     def commit(self) -> None:
         """Accept the last evaluation as the state at the end of the step."""

@@ -23,7 +23,7 @@ import ufl
 from dolfinx import fem, la
 
 from solver.materials import Material
-from solver.physics import flow, kinematics, mechanics, transport
+from solver.physics import fbar, flow, kinematics, mechanics, transport
 from solver.physics.material_points import LawInputs, MaterialPoints
 
 U_SUB, THETA_SUB, S_SUB = 0, 1, 2
@@ -70,6 +70,7 @@ class Model:
     weight: ufl.core.expr.Expr | None = None
     x: ufl.core.expr.Expr | None = None
     tests: tuple = ()
+    dilatation_sub: int | None = None  # the F-bar e_bar field's place in W (None: no F-bar)
 
     def add_inflow(self, host: str, integrand_measure) -> None:
         """Add the galvanostatic flux of ``host`` through a facet measure (``ds(tag)``, or
@@ -114,6 +115,16 @@ def _indicator(mesh, cell_tags, tag: int) -> fem.Function:
     return f
 
 
+def _cell_size(mesh) -> fem.Function:
+    """DG0 cell size h (the longest edge; any geometry order)."""
+    f = fem.Function(fem.functionspace(mesh, ("DG", 0)))
+    tdim = mesh.topology.dim
+    imap = mesh.topology.index_map(tdim)
+    cells = np.arange(imap.size_local + imap.num_ghosts, dtype=np.int32)
+    f.x.array[:] = mesh.h(tdim, cells)
+    return f
+
+
 def _layer_constant(mesh, cell_tags, regions: dict[str, int], values: dict[str, float]):
     f = fem.Function(fem.functionspace(mesh, ("DG", 0)))
     for name, value in values.items():
@@ -136,7 +147,7 @@ def _host_dofs_marker(V: fem.FunctionSpace, cells: np.ndarray) -> np.ndarray:
 def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[str, Material],
                 mode: str, degree: int, temperature_K: float, growth: Growth | None = None,
                 stress_coupling: bool = True, hosts: tuple[str, ...] | None = None,
-                axial_swelling: frozenset[str] = frozenset()) -> Model:
+                axial_swelling: frozenset[str] = frozenset(), f_bar: bool = False) -> Model:
     """Spaces, fields and residual forms for the regions ``materials`` (name -> entry).
 
     ``hosts`` names the regions that carry Li transport (default: every region whose material
@@ -145,6 +156,10 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     Fg = I + (J_g - 1) n (x) n, like plated Li: the limit of a dense host in a die that flows
     at a stress small against the stack's. Its stress potential is then
     Omega sigma_nn / (R T), the work of growth along n.
+
+    ``f_bar`` (with degree >= 2): the regions whose law flows see F_bar, the cell-mean volume
+    change (:mod:`solver.physics.fbar`), carried by a DG0 dilatation field e_bar appended to
+    W; its projection rows are scaled by K / h (a force, like the equilibrium rows they join).
     """
     growth = growth or Growth()
     if hosts is None:
@@ -154,6 +169,11 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     parts = [basix.ufl.element("Lagrange", cell, degree, shape=(gdim,))]
     if hosts:
         parts += [basix.ufl.element("Lagrange", cell, 1)] * 2
+    flowing = [n for n, m in materials.items() if m.creep is not None]
+    dilatation_sub = None
+    if f_bar and degree >= 2 and flowing:
+        dilatation_sub = len(parts)
+        parts.append(basix.ufl.element("DG", cell, 0))
     W = fem.functionspace(mesh, basix.ufl.mixed_element(parts))
     w, w_old = fem.Function(W, name="state"), fem.Function(W, name="state_old")
     split, split_old, tests = ufl.split(w), ufl.split(w_old), ufl.TestFunctions(W)
@@ -178,11 +198,22 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     inputs = _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta_var,
                          temperature_K, growth, axial_swelling)
     grad_u = kinematics.displacement_gradient(u, mode, x)
-    points = MaterialPoints(mesh, mode, degree, grad_u, inputs.law, dt, theta, theta_var)
+    f_bar_fields = None
+    if dilatation_sub is not None:
+        f_bar_fields = (split[dilatation_sub], _layer_constant(
+            mesh, cell_tags, cell_regions, {n: float(n in flowing) for n in materials}))
+    points = MaterialPoints(mesh, mode, degree, grad_u, inputs.law, dt, theta, theta_var,
+                            f_bar_fields)
     P_ = points.first_piola(grad_u, theta)
     F = kinematics.deformation_gradient(u, mode, x)
     R_mech = mechanics.mechanics_residual(
         P_, kinematics.displacement_gradient(v, mode, x), weight, points.dx)
+    if dilatation_sub is not None:  # e_bar = cell mean of J - 1 over the reference volume
+        bulk = _layer_constant(mesh, cell_tags, cell_regions,
+                               {n: m.elastic.bulk_modulus_MPa for n, m in materials.items()})
+        h = _cell_size(mesh)
+        misfit = split[dilatation_sub] - fbar.dilatation_ufl(grad_u)
+        R_mech = R_mech + bulk / h * misfit * tests[dilatation_sub] * weight * points.dx
     sigma = mechanics.cauchy_stress(F, P_)
     residual = [R_mech]
 
@@ -219,11 +250,12 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     return Model(
         mode=mode, W=W, w=w, w_old=w_old, dt=dt, temperature_K=temperature_K,
         residual=residual, jacobian=jacobian, pin_form=pin_form,
-        blocks=_blocks(W, bool(hosts)), transport_bcs=transport_bcs,
+        blocks=_blocks(W, bool(hosts), dilatation_sub), transport_bcs=transport_bcs,
         points=points,
         plating_stretch=inputs.plating_stretch, volume_ratio=inputs.volume_ratio, hosts=laws,
         inflow=inflow, theta=theta, stress_potential=s, host_indicator=ind,
         u=u, v=v, first_piola=P_, weight=weight, x=x, tests=tuple(tests),
+        dilatation_sub=dilatation_sub,
     )
 
 
@@ -324,11 +356,13 @@ def _pin(sub, space, collapsed_dofs: np.ndarray) -> fem.DirichletBC:
     return fem.dirichletbc(zero, [sub_map[collapsed_dofs], collapsed_dofs], sub)
 
 
-def _blocks(W: fem.FunctionSpace, with_transport: bool) -> dict[str, np.ndarray]:
-    """Owned dof indices (in W's local numbering) of the mechanics and transport blocks."""
+def _blocks(W: fem.FunctionSpace, with_transport: bool,
+            dilatation_sub: int | None = None) -> dict[str, np.ndarray]:
+    """Owned dof indices (in W's local numbering) of the mechanics and transport blocks (the
+    F-bar dilatation rows, scaled to forces, join the mechanics)."""
     n_owned = W.dofmap.index_map.size_local * W.dofmap.index_map_bs
     out = {}
-    groups = {"mechanics": (U_SUB,)}
+    groups = {"mechanics": (U_SUB,) if dilatation_sub is None else (U_SUB, dilatation_sub)}
     if with_transport:
         groups["transport"] = (THETA_SUB, S_SUB)
     for name, subs in groups.items():
