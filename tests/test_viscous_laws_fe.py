@@ -157,3 +157,77 @@ def test_liquid_in_the_die_carries_pressure_only(shared_dir):
     print(f"creep strain {creep[2]:.7e} -> {creep[-1]:.7e}, pressure spread {spread:.1e} MPa")
     assert abs(creep[-1] - creep[2]) < 1e-6 * creep[2]
     assert abs(spread) < 1e-6 * p
+
+
+def test_assembled_jacobian_with_a_yielding_host(shared_dir):
+    """The global Newton matrix against central differences of the assembled residual, at a
+    random state of a Si layer (a Li host) with creep = "perzyna" on an elastic separator:
+    strains of a few per cent put many points above the theta-dependent yield stress (2 GPa
+    -> 0.43 GPa), so the tangent carries the flow, F-bar (P2) and the coupling to theta through
+    sigma_y(theta), E(theta), nu(theta) and the swelling. Central differences with h = 1e-7
+    of the state are accurate to ~1e-8 here, as in tests/test_creep_kinematics.py."""
+    from dolfinx.fem import petsc as fem_petsc
+    from petsc4py import PETSc
+
+    doc = stack_doc(
+        geometry__stack=["separator", "si"], geometry__radial_mesh_size_um=2500.0,
+        geometry__layers={"separator": {"thickness_um": 300.0, "mesh_size_um": 150.0},
+                          "si": {"thickness_um": 200.0, "mesh_size_um": 100.0}},
+        regions={"separator": {"material": "li6ps5cl"},
+                 "si": {"material": "si", "overrides": {"creep": "perzyna"}}},
+        electrochemistry={"counter_potential_V": 0.0},
+        fixture={"type": "constant_pressure", "preload_MPa": 1.0},
+        protocol=[{"step": "hold", "duration_h": 0.01}], numerics={"element_degree": 2},
+    )
+    run = Run(validate(doc), shared_dir, MPI.COMM_WORLD)
+    run.setup()
+    model, solver = run.model, run.solver
+    assert model.dilatation_sub is not None
+    rng = np.random.default_rng(11 + MPI.COMM_WORLD.rank)
+    model.dt.value = 0.5
+    w = model.w
+    w.x.array[:] = 2e-3 * rng.standard_normal(w.x.array.size)
+    _, theta_dofs = collapsed(model.W.sub(1))
+    w.x.array[theta_dofs] += 0.5  # inside the tables, where sigma_y(theta) has a slope
+    w.x.scatter_forward()
+    direction = fem.Function(model.W)
+    direction.x.array[:] = rng.standard_normal(w.x.array.size)
+    direction.x.scatter_forward()
+    for bc in model.increment_bcs:
+        bc.set(direction.x.array, alpha=0.0)
+    base = w.x.array.copy()
+
+    def residual(shift):
+        w.x.array[:] = base + shift * direction.x.array
+        model.points.evaluate()
+        solver._assemble_vector(solver.b, solver._R)
+        return solver.b.copy()
+
+    residual(0.0)
+    yielded = model.points.trial.dp > 0
+    fraction = MPI.COMM_WORLD.allreduce(int(yielded.sum()), op=MPI.SUM) / max(
+        MPI.COMM_WORLD.allreduce(yielded.size, op=MPI.SUM), 1)
+    h = 1e-7
+    fd = residual(h)
+    fd.axpy(-1.0, residual(-h))
+    fd.scale(1.0 / (2 * h))
+    residual(0.0)
+    solver.A.zeroEntries()
+    bcs = model.increment_bcs
+    for form in solver._J[1:]:
+        fem_petsc.assemble_matrix(solver.A, form, bcs=bcs, diag=0.0)
+        solver.A.assemble(PETSc.Mat.AssemblyType.FLUSH)
+    fem_petsc.assemble_matrix(solver.A, solver._J[0], bcs=bcs)
+    solver.A.assemble()
+    v = solver.dx1
+    with v.localForm() as local:
+        local.array[:] = direction.x.array
+    Jv = solver.row
+    solver.A.mult(v, Jv)
+    fem_petsc.set_bc(Jv, bcs, alpha=0.0)
+    fem_petsc.set_bc(fd, bcs, alpha=0.0)
+    error = (Jv - fd).norm() / fd.norm()
+    print(f"yielded points {fraction:.2f}; relative difference of J v and the central "
+          f"difference: {error:.2e}")
+    assert fraction > 0.3
+    assert error < 1e-6

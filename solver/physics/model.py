@@ -200,19 +200,22 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     grad_u = kinematics.displacement_gradient(u, mode, x)
     f_bar_fields = None
     if dilatation_sub is not None:
-        f_bar_fields = (split[dilatation_sub], _layer_constant(
-            mesh, cell_tags, cell_regions, {n: float(n in flowing) for n in materials}))
+        flows = _layer_constant(mesh, cell_tags, cell_regions,
+                                {n: float(n in flowing) for n in materials})
+        f_bar_fields = (split[dilatation_sub], flows)
     points = MaterialPoints(mesh, mode, degree, grad_u, inputs.law, dt, theta, theta_var,
                             f_bar_fields)
     P_ = points.first_piola(grad_u, theta)
     F = kinematics.deformation_gradient(u, mode, x)
     R_mech = mechanics.mechanics_residual(
         P_, kinematics.displacement_gradient(v, mode, x), weight, points.dx)
-    if dilatation_sub is not None:  # e_bar = cell mean of J - 1 over the reference volume
+    if dilatation_sub is not None:
+        # e_bar = cell mean of J - 1 over the reference volume where the law flows; 0 (a
+        # decoupled diagonal row) in the other cells, which keep F
         bulk = _layer_constant(mesh, cell_tags, cell_regions,
                                {n: m.elastic.bulk_modulus_MPa for n, m in materials.items()})
         h = _cell_size(mesh)
-        misfit = split[dilatation_sub] - fbar.dilatation_ufl(grad_u)
+        misfit = split[dilatation_sub] - flows * fbar.dilatation_ufl(grad_u)
         R_mech = R_mech + bulk / h * misfit * tests[dilatation_sub] * weight * points.dx
     sigma = mechanics.cauchy_stress(F, P_)
     residual = [R_mech]
