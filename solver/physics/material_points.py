@@ -197,7 +197,8 @@ class MaterialPoints:
         if self.f_bar:
             e_bar, active = X[:, o], X[:, o + 1] > 0.5
             o += 2
-            H_law, c, dJ = fbar.modified_gradient(H, e_bar, active)
+            Hg = Fg - np.eye(3)
+            H_law, c, J_bar, _ = fbar.modified_gradient(H, Hg, e_bar, active)
         else:
             H_law = H
         up = hencky.update(H_law, Fg - np.eye(3), mu, K, ViscousFlow(rate, k, s, n), self.dcv, dt)
@@ -208,7 +209,7 @@ class MaterialPoints:
         relaxed = liquid & (s < RELAXED_FRACTION * 3.0 * mu * rate * dt)
         self._controlled = ~relaxed
         if self.f_bar:
-            P, tangent_full, scale = self._f_bar_stress(up, H, c, dJ, e_bar, active)
+            P, tangent_full, scale = self._f_bar_stress(up, H, c, J_bar, e_bar, active)
         else:
             P, tangent_full, scale = up.P, up.derivative(self._basis), 1.0
         tangent = self._compact(tangent_full)  # (N, b, a) = dP_a / dG_b
@@ -221,26 +222,40 @@ class MaterialPoints:
             dmu, dK, ds, dk = X[:, o + 10], X[:, o + 11], X[:, o + 12], X[:, o + 13]
             # a floored liquid scale 3 LIQUID_STEP_RELAXATION mu dt moves with mu, not eta
             ds = np.where(floored, 3.0 * LIQUID_STEP_RELAXATION * dt * dmu, ds)
-            dP = up.derivative(np.zeros_like(H), dFg, dmu, dK, ds, dk)
+            if self.f_bar:  # J_bar = (1 + e_bar) J_g moves with the growth
+                dFbar, rel = self._f_bar_growth(H, Fg, dFg, c, active)
+                dP = (up.derivative(dFbar, dFg, dmu, dK, ds, dk)
+                      - (2.0 / 3.0) * rel[:, None, None] * up.P)
+            else:
+                dP = up.derivative(np.zeros_like(H), dFg, dmu, dK, ds, dk)
             self.dP_dtheta_q.x.array[:] = self._compact(_scaled(scale, dP)).ravel()
             self.theta_q.x.array[:] = theta
 
-    def _f_bar_stress(self, up, H, c, dJ, e_bar, active):
+    def _f_bar_stress(self, up, H, c, J_bar, e_bar, active):
         """P = (J / J_bar)^(2/3) P(F_bar), its derivatives along Grad u (at fixed e_bar) and along
         e_bar (stored in dP_debar_q), and the prefactor; plain F where not ``active``."""
-        J_bar = np.where(active, 1.0 + e_bar, 1.0 + dJ)
-        scale = np.where(active, np.exp(2.0 / 3.0 * (np.log1p(dJ) - np.log1p(e_bar))), 1.0)
+        scale = np.where(active, (c * c) ** -1.0, 1.0)  # (J / J_bar)^(2/3) = c^-2
         F = np.eye(3) + H
-        d_grad, d_jbar, trace = fbar.directions(F, c, J_bar, self._basis)
+        d_grad, d_relative, trace = fbar.directions(F, c, J_bar, self._basis)
         d_grad = np.where(active[:, None, None, None], d_grad, self._basis)
         trace = np.where(active[:, None], trace, 0.0)
         tangent = _scaled(scale, up.derivative(d_grad)
                           + (2.0 / 3.0) * trace[:, :, None, None] * up.P[:, None])
-        d_ebar = _scaled(scale, up.derivative(d_jbar) - (2.0 / (3.0 * J_bar))[:, None, None] * up.P)
+        # dJ_bar / J_bar = de_bar / (1 + e_bar)
+        per = 1.0 / (1.0 + e_bar)
+        d_ebar = _scaled(scale * per, up.derivative(d_relative) - (2.0 / 3.0) * up.P)
         d_ebar = np.where(active[:, None, None], d_ebar, 0.0)
         self.dP_debar_q.x.array[:] = self._compact(d_ebar).ravel()
         self.ebar_q.x.array[:] = e_bar
         return _scaled(scale, up.P), tangent, scale
+
+    @staticmethod
+    def _f_bar_growth(H, Fg, dFg, c, active):
+        """The direction of F_bar and dJ_bar / J_bar = dJ_g / J_g along theta (zero where F
+        is kept)."""
+        rel = np.where(active, np.einsum("nij,nji->n", np.linalg.inv(Fg), dFg), 0.0)
+        F = np.eye(3) + H
+        return (c * rel / 3.0)[:, None, None] * F, rel
 
     def commit(self) -> None:
         """Accept the last evaluation as the state at the end of the step."""

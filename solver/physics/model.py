@@ -210,12 +210,13 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     R_mech = mechanics.mechanics_residual(
         P_, kinematics.displacement_gradient(v, mode, x), weight, points.dx)
     if dilatation_sub is not None:
-        # e_bar = cell mean of J - 1 over the reference volume where the law flows; 0 (a
-        # decoupled diagonal row) in the other cells, which keep F
+        # e_bar = cell mean of J / J_g - 1 over the reference volume where the law flows; 0
+        # (a decoupled diagonal row) in the other cells, which keep F
         bulk = _layer_constant(mesh, cell_tags, cell_regions,
                                {n: m.elastic.bulk_modulus_MPa for n, m in materials.items()})
         h = _cell_size(mesh)
-        misfit = split[dilatation_sub] - flows * fbar.dilatation_ufl(grad_u)
+        Hg = inputs.law.growth - ufl.Identity(3)
+        misfit = split[dilatation_sub] - flows * fbar.elastic_dilatation_ufl(grad_u, Hg)
         R_mech = R_mech + bulk / h * misfit * tests[dilatation_sub] * weight * points.dx
     sigma = mechanics.cauchy_stress(F, P_)
     residual = [R_mech]
