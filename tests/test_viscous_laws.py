@@ -311,3 +311,66 @@ def test_liquid_viscosity_floor_keeps_the_stirring_modes_stiff():
     r = flow.solve(np.array([1.0, 1.0]), mu, dt)
     assert r.q[0] == pytest.approx(1e-4 / (1 + 1e-4), rel=1e-12)
     assert r.dq_dq_trial[0] == pytest.approx(1e-4 / (1 + 1e-4), rel=1e-12)
+
+
+# -- selection in the case file and the library listing -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "match"),
+    [
+        ({"creep": "perzina"}, "regions.li.overrides.creep", "did you mean 'perzyna'"),
+        ({"creep_overstress_exponent": 0.5}, "regions.li.overrides.creep_overstress_exponent",
+         r"must be in \[1, 20\]"),
+        ({"creep_viscosity_Pa_s": 1e-3}, "regions.li.overrides",
+         "'creep_viscosity_Pa_s'.*'liquid' law.*uses 'norton'"),
+        ({"creep": "liquid"}, "regions.li.overrides", "give creep_viscosity_Pa_s"),
+    ],
+)
+def test_law_selection_errors_name_the_key(overrides, key, match):
+    from solver.case import CaseError, validate
+    from tests.conftest import stack_doc
+
+    doc = stack_doc(geometry__stack=["li"],
+                    geometry__layers={"li": {"thickness_um": 100.0}},
+                    regions={"li": {"material": "li", "overrides": overrides}},
+                    electrochemistry={}, protocol=[{"step": "hold", "duration_h": 0.01}])
+    with pytest.raises(CaseError, match=match) as err:
+        validate(doc)
+    assert str(err.value).startswith(key)
+
+
+def test_law_selection_in_the_case_file():
+    from solver.case import validate
+    from tests.conftest import stack_doc
+
+    def law(material, overrides):
+        doc = stack_doc(geometry__stack=["separator", "x"],
+                        geometry__layers={"separator": {"thickness_um": 100.0},
+                                          "x": {"thickness_um": 100.0}},
+                        regions={"separator": {"material": "li6ps5cl"},
+                                 "x": {"material": material, "overrides": overrides}},
+                        electrochemistry={}, protocol=[{"step": "hold", "duration_h": 0.01}])
+        return validate(doc).layer("x").material.creep
+
+    assert law("gain", {}).kind == "liquid"
+    si = law("si", {"creep": "perzyna", "creep_yield_stress_MPa": 800.0})
+    assert si.kind == "perzyna" and si.yield_stress_MPa == 800.0
+    assert si.yield_stress_vs_theta is None  # the constant replaces sigma_y(theta)
+    assert law("si", {}) is None
+    liquid = law("li", {"creep": "liquid", "creep_viscosity_Pa_s": 2e-3})
+    assert liquid.viscosity_MPa_s == pytest.approx(2e-9)
+    norton = law("in", {"creep": "norton", "creep_prefactor_per_s": 1e-4,
+                        "creep_reference_stress_MPa": 1.0, "creep_stress_exponent": 4.5})
+    assert norton.activation_energy_J_per_mol == 0.0 and "set in the case file" in norton.source
+
+
+def test_materials_listing_names_each_default_law(capsys):
+    from solver.cli import main
+
+    assert main(["materials"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]
+            if line.strip() and not line.startswith("Names")}
+    for name, law in (("li", "norton"), ("sn", "norton"), ("gain", "liquid"), ("al", "none"),
+                      ("si", "none, perzyna")):
+        assert rows[name].split(None, 2)[2].startswith(law), name

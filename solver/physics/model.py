@@ -157,9 +157,10 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     at a stress small against the stack's. Its stress potential is then
     Omega sigma_nn / (R T), the work of growth along n.
 
-    ``f_bar`` (with degree >= 2): the regions whose law flows see F_bar, the cell-mean volume
-    change (:mod:`solver.physics.fbar`), carried by a DG0 dilatation field e_bar appended to
-    W; its projection rows are scaled by K / h (a force, like the equilibrium rows they join).
+    ``f_bar`` (with degree >= 2): the regions whose law flows see F_bar, with the cell-mean
+    elastic volume change (:mod:`solver.physics.fbar`), carried by a DG0 dilatation field
+    e_bar appended to W; its projection rows are scaled by K / h (forces, like the equilibrium
+    rows they join in the mechanics block).
     """
     growth = growth or Growth()
     if hosts is None:
