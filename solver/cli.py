@@ -193,14 +193,17 @@ def _materials(args) -> int:
     if args.name is None:
         rows = [(n, materials.get(n)) for n in materials.names()]
         width = max(len(n) for n, _ in rows)
-        print(f"{'name':{width}s}  {'tag':11s}  description")
+        print(f"{'name':{width}s}  {'tag':11s}  {'creep':13s}  description")
         for name, m in rows:
             tag = m.category or ("host" if m.lithiation is not None else "")
             also = materials.aliases(name)
-            print(f"{name:{width}s}  {tag:11s}  {m.description}"
+            kind = m.law_kind + "".join(f", {o.kind}" for o in m.other_laws)
+            print(f"{name:{width}s}  {tag:11s}  {kind:13s}  {m.description}"
                   + (f" (also: {', '.join(also)})" if also else ""))
         print("\nNames ignore case, spaces, '-' and '_' (Li6PS5Cl, LPSCl); `ssb materials NAME`"
-              " shows every parameter of an entry with its unit and source.")
+              " shows every parameter of an entry with its unit and source. 'creep' is the "
+              "default viscous law (then others a case can select with [regions.X.overrides] "
+              "creep = ...).")
         return 0
     try:
         m = materials.get(args.name)
@@ -220,6 +223,28 @@ def _materials(args) -> int:
             print(f"      {t:8.4f}  {fmt.format(v * scale):>10s}")
         source(curve.source)
 
+    def law(c, default: bool) -> None:
+        how = "default" if default else f"selected by creep = '{c.kind}'"
+        if c.kind == "norton":
+            print(f"  creep (Norton, {how}): eps_dot = A exp(-Q/RT) (sigma_eq/sigma_ref)^n")
+            print(f"    A = {c.prefactor_per_s:.4g} 1/s, Q = "
+                  f"{c.activation_energy_J_per_mol / 1e3:.4g} kJ/mol, sigma_ref = "
+                  f"{c.reference_stress_MPa:.4g} MPa, n = {c.stress_exponent:.4g}")
+        elif c.kind == "perzyna":
+            print(f"  creep (Perzyna, {how}): eps_dot = eps0 <sigma_eq/sigma_y - 1>^m")
+            print(f"    eps0 = {c.reference_strain_rate_per_s:.4g} 1/s, m = "
+                  f"{c.overstress_exponent:.4g}, sigma_y = {c.yield_stress_MPa:.4g} MPa")
+        else:
+            print(f"  creep (liquid, {how}): eps_dot = sigma_eq / (3 eta), bulk modulus K kept")
+            print(f"    eta = {c.viscosity_MPa_s * 1e6:.4g} Pa s")
+        source(c.source)
+        units = {"reference_stress_vs_theta": ("sigma_ref", "MPa", 1.0, "{:.4g}"),
+                 "yield_stress_vs_theta": ("sigma_y", "MPa", 1.0, "{:.4g}"),
+                 "viscosity_vs_theta": ("eta", "Pa s", 1.0e6, "{:.3g}")}
+        for key, curve in c.curves().items():
+            title, unit, scale, fmt = units[key]
+            table(title, curve, unit, scale, fmt)
+
     tag = m.category or ("host" if m.lithiation is not None else "")
     print(f"{m.name} [{tag}]: {m.description}")
     if materials.aliases(m.name):
@@ -229,16 +254,11 @@ def _materials(args) -> int:
     print(f"    E = {e.youngs_modulus_MPa / 1e3:.4g} GPa, nu = {e.poisson_ratio:.4g}  "
           f"(G = {e.shear_modulus_MPa / 1e3:.4g} GPa, K = {e.bulk_modulus_MPa / 1e3:.4g} GPa)")
     source(e.source)
-    c = m.creep
-    if c is None:
-        print("  creep: none")
-    else:
-        print("  creep (Norton): eps_dot = A exp(-Q/RT) (sigma_eq/sigma_ref)^n")
-        print(f"    A = {c.prefactor_per_s:.4g} 1/s, Q = {c.activation_energy_J_per_mol / 1e3:.4g} "
-              f"kJ/mol, sigma_ref = {c.reference_stress_MPa:.4g} MPa, n = {c.stress_exponent:.4g}")
-        source(c.source)
-        if c.reference_stress_vs_theta is not None:
-            table("sigma_ref", c.reference_stress_vs_theta, "MPa")
+    if m.creep is None:
+        print("  creep: none (elastic)")
+    for c in (m.creep, *m.other_laws):
+        if c is not None:
+            law(c, default=c is m.creep)
     if m.molar_volume_mm3_per_mol:
         print(f"  molar volume (plated metal): {m.molar_volume_mm3_per_mol / 1e3:.4g} cm^3/mol")
         source(m.molar_volume_source)

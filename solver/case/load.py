@@ -115,6 +115,7 @@ class Numerics:
     linear_solver: str
     petsc_options: dict[str, Any]
     out_of_range: str = "warn"  # "warn" | "error": outside a material's data ranges
+    f_bar: bool = True  # F-bar in the flowing regions (element_degree 2)
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ in :mod:`solver.case.load` walks the TOML document against this tree and fills d
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from solver.materials.library import HOST_OVERRIDE_KEYS, OVERRIDE_KEYS
+from solver.materials.library import CREEP_CHOICES, HOST_OVERRIDE_KEYS, OVERRIDE_KEYS
 
 Check = Callable[[Any], str | None]
 """A check returns None when a value is allowed, else a phrase saying what is allowed."""
@@ -36,7 +37,12 @@ def between(lo: float, hi: float) -> Check:
 
 def one_of(*allowed: Any) -> Check:
     def check(v: Any) -> str | None:
-        return None if v in allowed else "must be one of " + ", ".join(repr(a) for a in allowed)
+        if v in allowed:
+            return None
+        words = [a for a in allowed if isinstance(a, str)]
+        close = difflib.get_close_matches(v, words, n=1) if isinstance(v, str) else []
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return "must be one of " + ", ".join(repr(a) for a in allowed) + hint
 
     return check
 
@@ -165,11 +171,15 @@ REGION = Table(
             {
                 "youngs_modulus_GPa": Leaf(NUMBER, None, (positive, finite)),
                 "poisson_ratio": Leaf(NUMBER, None, (between(-0.99, 0.499),)),
-                "creep": Leaf((str,), None, (one_of("none"),)),
+                "creep": Leaf((str,), None, (one_of(*CREEP_CHOICES),)),
                 "creep_prefactor_per_s": Leaf(NUMBER, None, (positive, finite)),
                 "creep_activation_energy_kJ_per_mol": Leaf(NUMBER, None, (non_negative, finite)),
                 "creep_reference_stress_MPa": Leaf(NUMBER, None, (positive, finite)),
                 "creep_stress_exponent": Leaf(NUMBER, None, (between(1.0, 20.0),)),
+                "creep_yield_stress_MPa": Leaf(NUMBER, None, (positive, finite)),
+                "creep_reference_strain_rate_per_s": Leaf(NUMBER, None, (positive, finite)),
+                "creep_overstress_exponent": Leaf(NUMBER, None, (between(1.0, 20.0),)),
+                "creep_viscosity_Pa_s": Leaf(NUMBER, None, (positive, finite)),
                 "initial_theta": Leaf(NUMBER, None, (between(0.0, 1.0),)),
                 "diffusivity_cm2_per_s": Leaf(NUMBER, None, (positive, finite)),
                 "diffusion_activation_energy_kJ_per_mol": Leaf(NUMBER, None, (non_negative, finite)),
@@ -290,6 +300,10 @@ CASE = Table(
         "numerics": Table(
             {
                 "element_degree": Leaf((int,), 2, (one_of(1, 2),)),
+                "f_bar": Leaf(
+                    (bool,), True, (),
+                    "F-bar (cell-mean volume change) in regions whose law flows, element_degree 2: "
+                    "without it P2 locks in long creep (README, 'Volumetric locking')"),
                 "dt_initial_s": Leaf(NUMBER, 1.0e-6, (between(MIN_DT_S, MAX_DT_S),)),
                 "dt_min_s": Leaf(NUMBER, 1.0e-9, (between(MIN_DT_S, MAX_DT_S),)),
                 "dt_max_s": Leaf(NUMBER, 1800.0, (between(MIN_DT_S, MAX_DT_S),)),

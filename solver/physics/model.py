@@ -23,9 +23,8 @@ import ufl
 from dolfinx import fem, la
 
 from solver.materials import Material
-from solver.physics import kinematics, mechanics, transport
+from solver.physics import fbar, flow, kinematics, mechanics, transport
 from solver.physics.material_points import LawInputs, MaterialPoints
-from solver.units import GAS_CONSTANT_J_PER_MOL_K
 
 U_SUB, THETA_SUB, S_SUB = 0, 1, 2
 MASS_FORM = 1
@@ -71,6 +70,7 @@ class Model:
     weight: ufl.core.expr.Expr | None = None
     x: ufl.core.expr.Expr | None = None
     tests: tuple = ()
+    dilatation_sub: int | None = None  # the F-bar e_bar field's place in W (None: no F-bar)
 
     def add_inflow(self, host: str, integrand_measure) -> None:
         """Add the galvanostatic flux of ``host`` through a facet measure (``ds(tag)``, or
@@ -115,6 +115,16 @@ def _indicator(mesh, cell_tags, tag: int) -> fem.Function:
     return f
 
 
+def _cell_size(mesh) -> fem.Function:
+    """DG0 cell size h (the longest edge; any geometry order)."""
+    f = fem.Function(fem.functionspace(mesh, ("DG", 0)))
+    tdim = mesh.topology.dim
+    imap = mesh.topology.index_map(tdim)
+    cells = np.arange(imap.size_local + imap.num_ghosts, dtype=np.int32)
+    f.x.array[:] = mesh.h(tdim, cells)
+    return f
+
+
 def _layer_constant(mesh, cell_tags, regions: dict[str, int], values: dict[str, float]):
     f = fem.Function(fem.functionspace(mesh, ("DG", 0)))
     for name, value in values.items():
@@ -137,7 +147,7 @@ def _host_dofs_marker(V: fem.FunctionSpace, cells: np.ndarray) -> np.ndarray:
 def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[str, Material],
                 mode: str, degree: int, temperature_K: float, growth: Growth | None = None,
                 stress_coupling: bool = True, hosts: tuple[str, ...] | None = None,
-                axial_swelling: frozenset[str] = frozenset()) -> Model:
+                axial_swelling: frozenset[str] = frozenset(), f_bar: bool = False) -> Model:
     """Spaces, fields and residual forms for the regions ``materials`` (name -> entry).
 
     ``hosts`` names the regions that carry Li transport (default: every region whose material
@@ -146,6 +156,11 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     Fg = I + (J_g - 1) n (x) n, like plated Li: the limit of a dense host in a die that flows
     at a stress small against the stack's. Its stress potential is then
     Omega sigma_nn / (R T), the work of growth along n.
+
+    ``f_bar`` (with degree >= 2): the regions whose law flows see F_bar, with the cell-mean
+    elastic volume change (:mod:`solver.physics.fbar`), carried by a DG0 dilatation field
+    e_bar appended to W; its projection rows are scaled by K / h (forces, like the equilibrium
+    rows they join in the mechanics block).
     """
     growth = growth or Growth()
     if hosts is None:
@@ -155,6 +170,11 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     parts = [basix.ufl.element("Lagrange", cell, degree, shape=(gdim,))]
     if hosts:
         parts += [basix.ufl.element("Lagrange", cell, 1)] * 2
+    flowing = [n for n, m in materials.items() if m.creep is not None]
+    dilatation_sub = None
+    if f_bar and degree >= 2 and flowing:
+        dilatation_sub = len(parts)
+        parts.append(basix.ufl.element("DG", cell, 0))
     W = fem.functionspace(mesh, basix.ufl.mixed_element(parts))
     w, w_old = fem.Function(W, name="state"), fem.Function(W, name="state_old")
     split, split_old, tests = ufl.split(w), ufl.split(w_old), ufl.TestFunctions(W)
@@ -179,11 +199,26 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     inputs = _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta_var,
                          temperature_K, growth, axial_swelling)
     grad_u = kinematics.displacement_gradient(u, mode, x)
-    points = MaterialPoints(mesh, mode, degree, grad_u, inputs.law, dt, theta, theta_var)
+    f_bar_fields = None
+    if dilatation_sub is not None:
+        flows = _layer_constant(mesh, cell_tags, cell_regions,
+                                {n: float(n in flowing) for n in materials})
+        f_bar_fields = (split[dilatation_sub], flows)
+    points = MaterialPoints(mesh, mode, degree, grad_u, inputs.law, dt, theta, theta_var,
+                            f_bar_fields)
     P_ = points.first_piola(grad_u, theta)
     F = kinematics.deformation_gradient(u, mode, x)
     R_mech = mechanics.mechanics_residual(
         P_, kinematics.displacement_gradient(v, mode, x), weight, points.dx)
+    if dilatation_sub is not None:
+        # e_bar = cell mean of J / J_g - 1 over the reference volume where the law flows; 0
+        # (a decoupled diagonal row) in the other cells, which keep F
+        bulk = _layer_constant(mesh, cell_tags, cell_regions,
+                               {n: m.elastic.bulk_modulus_MPa for n, m in materials.items()})
+        h = _cell_size(mesh)
+        Hg = inputs.law.growth - ufl.Identity(3)
+        misfit = split[dilatation_sub] - flows * fbar.elastic_dilatation_ufl(grad_u, Hg)
+        R_mech = R_mech + bulk / h * misfit * tests[dilatation_sub] * weight * points.dx
     sigma = mechanics.cauchy_stress(F, P_)
     residual = [R_mech]
 
@@ -220,11 +255,12 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     return Model(
         mode=mode, W=W, w=w, w_old=w_old, dt=dt, temperature_K=temperature_K,
         residual=residual, jacobian=jacobian, pin_form=pin_form,
-        blocks=_blocks(W, bool(hosts)), transport_bcs=transport_bcs,
+        blocks=_blocks(W, bool(hosts), dilatation_sub), transport_bcs=transport_bcs,
         points=points,
         plating_stretch=inputs.plating_stretch, volume_ratio=inputs.volume_ratio, hosts=laws,
         inflow=inflow, theta=theta, stress_potential=s, host_indicator=ind,
         u=u, v=v, first_piola=P_, weight=weight, x=x, tests=tuple(tests),
+        dilatation_sub=dilatation_sub,
     )
 
 
@@ -241,11 +277,6 @@ def _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta, temp
     the hosts): what the material points read."""
     hosts = tuple(laws)
 
-    def const(getter, default=0.0):
-        return _layer_constant(mesh, cell_tags, cell_regions,
-                               {n: getter(m) if getter(m) is not None else default
-                                for n, m in materials.items()})
-
     def modulus(prop: str):
         curved = {n for n in hosts if laws[n].has_elastic_curves}
         base = _layer_constant(mesh, cell_tags, cell_regions, {
@@ -255,16 +286,23 @@ def _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta, temp
             expr = expr + ind[n] * laws[n].elastic_modulus(prop, theta, materials[n].elastic)
         return expr
 
-    gas = GAS_CONSTANT_J_PER_MOL_K * temperature_K
-    rate = const(lambda m: m.creep.prefactor_per_s
-                 * np.exp(-m.creep.activation_energy_J_per_mol / gas) if m.creep else 0.0)
-    reference_stress = const(lambda m: m.creep.reference_stress_MPa if m.creep else 1.0, 1.0)
-    for n in hosts:  # creep softening with lithiation
-        c = materials[n].creep
-        if c is not None and c.reference_stress_vs_theta is not None:
-            curve = transport.piecewise_linear(c.reference_stress_vs_theta, theta)
-            reference_stress = reference_stress + ind[n] * (curve - c.reference_stress_MPa)
-    exponent = const(lambda m: m.creep.stress_exponent if m.creep else 1.0, 1.0)
+    # the viscous laws in the overstress form eps_dot = rate <(q - k) / s>^n (solver.physics.flow)
+    forms = {n: flow.overstress_form(m.creep, temperature_K) for n, m in materials.items()}
+
+    def per_region(attribute: str):
+        values = {n: float(getattr(f, attribute)) for n, f in forms.items()}
+        return _layer_constant(mesh, cell_tags, cell_regions, values)
+
+    rate, threshold, scale, exponent, liquid = (per_region(a) for a in (
+        "rate_per_s", "threshold_MPa", "scale_MPa", "exponent", "liquid"))
+    for n in hosts:  # stress parameters that move with lithiation
+        f = forms[n]
+        if f.threshold_curve is not None:
+            curve = transport.piecewise_linear(f.threshold_curve, theta)
+            threshold = threshold + ind[n] * (curve - f.threshold_MPa)
+        if f.scale_curve is not None:
+            curve = f.scale_factor * transport.piecewise_linear(f.scale_curve, theta)
+            scale = scale + ind[n] * (curve - f.scale_MPa)
     mu = modulus("shear_modulus_MPa")
     bulk = modulus("lame_lambda_MPa") + 2.0 / 3.0 * mu
 
@@ -283,7 +321,7 @@ def _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta, temp
         else:
             Fg = Fg + ind[n] * (ratio ** (1 / 3) - 1.0) * I
     law = LawInputs(growth=Fg, shear_modulus=mu, bulk_modulus=bulk, creep_rate=rate,
-                    reference_stress=reference_stress, exponent=exponent)
+                    threshold=threshold, reference_stress=scale, exponent=exponent, liquid=liquid)
     return _Inputs(law, lam_g, J_c)
 
 
@@ -323,11 +361,13 @@ def _pin(sub, space, collapsed_dofs: np.ndarray) -> fem.DirichletBC:
     return fem.dirichletbc(zero, [sub_map[collapsed_dofs], collapsed_dofs], sub)
 
 
-def _blocks(W: fem.FunctionSpace, with_transport: bool) -> dict[str, np.ndarray]:
-    """Owned dof indices (in W's local numbering) of the mechanics and transport blocks."""
+def _blocks(W: fem.FunctionSpace, with_transport: bool,
+            dilatation_sub: int | None = None) -> dict[str, np.ndarray]:
+    """Owned dof indices (in W's local numbering) of the mechanics and transport blocks (the
+    F-bar dilatation rows, scaled to forces, join the mechanics)."""
     n_owned = W.dofmap.index_map.size_local * W.dofmap.index_map_bs
     out = {}
-    groups = {"mechanics": (U_SUB,)}
+    groups = {"mechanics": (U_SUB,) if dilatation_sub is None else (U_SUB, dilatation_sub)}
     if with_transport:
         groups["transport"] = (THETA_SUB, S_SUB)
     for name, subs in groups.items():

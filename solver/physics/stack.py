@@ -77,7 +77,7 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
         case.numerics.element_degree, case.temperature_K,
         Growth(case.plating_region, case.cathode_region),
         stress_coupling=case.stress_coupling, hosts=case.host_regions,
-        axial_swelling=case.axial_swelling,
+        axial_swelling=case.axial_swelling, f_bar=case.numerics.f_bar,
     )
     model = StackModel(**{f: getattr(core, f) for f in Model.__dataclass_fields__})
     model.case, model.stack = case, stack
