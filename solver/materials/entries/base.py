@@ -17,7 +17,6 @@ from solver.materials.laws import (
     DataRange,
     Elastic,
     Lithiation,
-    NortonCreep,
     VolumeChangeTable,
     ViscousLaw,
 )
