@@ -4,6 +4,9 @@ The model (:mod:`solver.physics.model`) gives the equilibrium, creep and (for Li
 transport residuals. This module adds what the die cell imposes: base and axis supports, the
 rigid or elastic wall, the galvanostatic flux through the anode/separator interface, and the
 plunger, an extra scalar unknown handled by the solver through the virtual motion ``phi``.
+With a clearance (``die.clearance_um``) the plunger face is the disk r < R - c only: the
+annulus of the top face beyond it (``clearance_face``) is traction-free, so the top layer can
+extrude into the gap between plunger and bore, bounded radially by the bore wall.
 
 Everything that changes between steps is a ``fem.Constant`` or a ``Function`` (time step,
 plating stretch, cathode volume ratio, inflow), so the forms compile once per run.
@@ -19,7 +22,7 @@ from dolfinx import fem
 
 from solver.case import Case
 from solver.geometry import StackMesh
-from solver.geometry.die_stack import interface_name
+from solver.geometry.die_stack import CLEARANCE_FACE, interface_name
 from solver.physics import contact, fixture, kinematics, mechanics
 from solver.physics.model import Growth, Model, build_model
 
@@ -83,10 +86,12 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
     model.case, model.stack = case, stack
     W, u, v, x, weight = model.W, model.u, model.v, model.x, model.weight
 
-    # the die wall: unilateral contact on the lateral surface, its own form (facet rule)
+    # the die wall: unilateral contact on the lateral surface, its own form (facet rule); with
+    # a clearance the bore wall also bounds the top face's free annulus as it extrudes
     ds = ufl.Measure("ds", domain=mesh, subdomain_data=stack.facet_tags,
                      metadata={"quadrature_degree": 2 * case.numerics.element_degree})
-    ds_wall = ds(stack.facet_regions["die_wall"])
+    ds_wall = ds(tuple(stack.facet_regions[name] for name in ("die_wall", CLEARANCE_FACE)
+                       if name in stack.facet_regions))
     model.wall_stiffness = wall_stiffness(case)
     wall = contact.wall_contact_form(u, v, case.die_radius_mm, model.wall_stiffness, mode, x,
                                      weight, ds_wall)
