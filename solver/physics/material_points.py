@@ -166,7 +166,15 @@ class MaterialPoints:
         Fg = X[:, m:m + 9].reshape(-1, 3, 3)
         mu, K, rate, sref, n = (X[:, m + 9 + k] for k in range(5))
         dt = float(self.dt.value)
-        up = hencky.update(H, Fg - np.eye(3), mu, K, NortonFlow(rate, sref, n), self.dcv, dt)
+        try:
+            up = hencky.update(H, Fg - np.eye(3), mu, K, NortonFlow(rate, sref, n), self.dcv, dt)
+        except np.linalg.LinAlgError:
+            # a singular F (an iterate that folds a cell, e.g. in a line search): no stress
+            # exists there; a non-finite residual makes Newton back off or the step be cut
+            self.trial = None
+            for f in (self.P_q, self.C_q):
+                f.x.array[:] = np.nan
+            return
         self.trial, self._trial_dt = up, dt
         # explicit rate at the start of the step (committed stress), for the error estimate
         self._start_rate = rate * (self.q / sref) ** n
