@@ -23,6 +23,7 @@ import solver
 from solver.case import Case
 from solver.faults import Interrupted, SignalWatch, fault_message, on_root
 from solver.geometry import LayerSpec, build_die_stack
+from solver.geometry.estimate import CLEARANCE_CELLS
 from solver.io.fields import FieldWriter
 from solver.io.plots import pressure_plot
 from solver.io.progress import Progress
@@ -87,6 +88,15 @@ class _Recorder:
             self.warned.add("tension")
             self.run.warn(f"stack pressure {pressure:.4g} MPa at t = {row['time_s']:.6g} s: the "
                           "plunger pulls on the stack, and contact loss is not modelled")
+        slip = self.run.diagnostics.plunger_edge_slip_mm()
+        limit = self.case.clearance_mm / CLEARANCE_CELLS
+        if slip is not None and slip > limit and "edge slip" not in self.warned:
+            self.warned.add("edge slip")
+            self.run.warn(
+                f"at t = {row['time_s']:.6g} s the top layer has slid {slip * UM_PER_MM:.3g} um "
+                f"past the plunger's edge (more than one cell, c / {CLEARANCE_CELLS}): the "
+                "plunger still presses it, as if wider by that much (the face is the reference "
+                "disk r < R - c)")
 
     def _check_ranges(self) -> None:
         """theta of the hosts and the von Mises stress of every region against the data ranges
@@ -116,6 +126,7 @@ class _Recorder:
             self.reference_thickness = thickness
         sigma_h_range = diag.host_extremes("hydrostatic_stress_MPa")
         wall_force, wall_gap = diag.wall_state()
+        extrusion = diag.clearance_extrusion_mm()
         full = case.host_capacity_mAh_cm2 or case.cathode_capacity_mAh_cm2
         q_norm = state.capacity_mAh_cm2 / full if full else None
         transport = {}
@@ -147,6 +158,7 @@ class _Recorder:
             "max_creep_strain": diag.maximum("creep_strain"),
             "wall_force_N": wall_force,
             "max_wall_gap_um": wall_gap * UM_PER_MM,
+            "clearance_extrusion_um": None if extrusion is None else extrusion * UM_PER_MM,
             "newton_iterations": state.last_iterations,
             "dt_s": float(self.run.model.dt.value),
             "event": event,
@@ -205,7 +217,8 @@ class Run:
                   for lay in case.layers]
         with self.watch.around_gmsh():
             self.stack = build_die_stack(
-                self.comm, layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm
+                self.comm, layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm,
+                plunger_radius_mm=case.plunger_radius_mm if case.clearance_mm > 0 else None,
             )
         self.timings["mesh_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()

@@ -151,15 +151,21 @@ class Case:
     resolved: dict[str, Any]
     warnings: tuple[str, ...] = ()  # overrides that do not act as given (a step shadows them)
     notes: tuple[str, ...] = ()  # what loading did on the user's behalf (keys dropped)
+    clearance_mm: float = 0.0  # radial gap between plunger and bore (die.clearance_um)
+
+    @property
+    def plunger_radius_mm(self) -> float:
+        """Radius of the plunger face: the bore's, less the clearance."""
+        return self.die_radius_mm - self.clearance_mm
 
     @property
     def face_area_mm2(self) -> float:
-        """Plunger face: the disk in 3-D and axisymmetric modes; in plane strain the half
-        width of the slot times a unit (1 mm) depth.
+        """Plunger face, the area of the stack pressure: the disk of the plunger's radius in
+        3-D and axisymmetric modes; in plane strain its half width times a unit (1 mm) depth.
         """
         if self.mode == "plane_strain":
-            return self.die_radius_mm * 1.0
-        return math.pi * self.die_radius_mm**2
+            return self.plunger_radius_mm * 1.0
+        return math.pi * self.plunger_radius_mm**2
 
     @property
     def host_capacity_mAh_cm2(self) -> float | None:
@@ -429,6 +435,30 @@ def _die_wall(doc: dict[str, Any], radius: float) -> DieWall:
     return DieWall("elastic", holder, outer)
 
 
+def _clearance(doc: dict[str, Any], layers: tuple[Layer, ...], radius: float, mode: str) -> float:
+    """The plunger's radial clearance c (mm): the top layer's face is free for R - c < r < R.
+
+    It must leave a plunger (c < R), needs a 2-D mode, and the top layer must reach past
+    R - c, or the annulus holds no material and the clearance would change nothing.
+    """
+    if "clearance_um" not in doc["die"]:
+        return 0.0
+    given = doc["die"]["clearance_um"]
+    c = given / UM_PER_MM
+    if c >= radius:
+        raise CaseError("die.clearance_um", f"got {given!r}; must be below the bore radius "
+                        f"(geometry.die_diameter_mm / 2 = {radius * UM_PER_MM:g} um)")
+    if mode == "3d":
+        raise CaseError("die.clearance_um", "a plunger narrower than the bore needs "
+                        "geometry.mode 'axisymmetric' or 'plane_strain'")
+    top = layers[-1]
+    if top.radius_mm <= radius - c:
+        raise CaseError("die.clearance_um", f"got {given!r}; the top layer '{top.name}' "
+                        f"(diameter {2 * top.radius_mm:g} mm) does not reach past the plunger's "
+                        f"edge at diameter {2 * (radius - c):g} mm, so nothing can extrude")
+    return c
+
+
 def _protocol(doc: dict[str, Any], cathode_capacity: float | None) -> tuple[Step, ...]:
     preload = doc["fixture"]["preload_MPa"]
     steps = []
@@ -531,7 +561,8 @@ def _freeze(doc: dict[str, Any]) -> Case:
             raise CaseError("output.field_formats", f"got {f!r}; allowed: 'vtx', 'xdmf'")
     _check_measured(doc["measured"])
     radial = geo.get("radial_mesh_size_um", radius * UM_PER_MM / 8.0) / UM_PER_MM
-    limits.check_mesh(geo, layers, radius, geo["mode"], radial)
+    clearance = _clearance(doc, layers, radius, geo["mode"])
+    limits.check_mesh(geo, layers, radius, geo["mode"], radial, clearance)
     return Case(
         name=doc["case"]["name"],
         description=doc["case"]["description"],
@@ -556,6 +587,7 @@ def _freeze(doc: dict[str, Any]) -> Case:
         output=Output(out["fields_every"], tuple(out["field_formats"]), out["log_every"],
                       out["fields_every_h"]),
         resolved=doc,
+        clearance_mm=clearance,
     )
 
 

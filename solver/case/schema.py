@@ -261,6 +261,11 @@ CASE = Table(
                 "wall": Leaf((str,), "rigid", (one_of("rigid", "elastic"),)),
                 "holder_material": Leaf((str,), None),
                 "holder_outer_diameter_mm": Leaf(NUMBER, None, (positive, finite)),
+                "clearance_um": Leaf(
+                    NUMBER, None, (positive, at_least(MIN_LENGTH_UM), finite),
+                    "radial gap between plunger and bore, um: the plunger's radius is R - c and "
+                    "the top layer can extrude into the annulus (2-D modes)",
+                ),
             },
             required=False,
         ),

@@ -50,6 +50,7 @@ LABELS = {
     "max_creep_strain": "largest creep strain (-)",
     "wall_force_N": "radial force on the die wall (N)",
     "max_wall_gap_um": "largest gap to the die wall ($\\mu$m)",
+    "clearance_extrusion_um": "extrusion into the plunger clearance ($\\mu$m)",
     "newton_iterations": "Newton iterations (-)",
     "dt_s": "time step (s)",
 }

@@ -27,6 +27,7 @@ COLUMNS = (
     "max_creep_strain",
     "wall_force_N",
     "max_wall_gap_um",
+    "clearance_extrusion_um",
     "newton_iterations",
     "dt_s",
     "event",

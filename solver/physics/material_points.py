@@ -201,7 +201,16 @@ class MaterialPoints:
             H_law, c, J_bar, _ = fbar.modified_gradient(H, Hg, e_bar, active)
         else:
             H_law = H
-        up = hencky.update(H_law, Fg - np.eye(3), mu, K, ViscousFlow(rate, k, s, n), self.dcv, dt)
+        try:
+            up = hencky.update(H_law, Fg - np.eye(3), mu, K, ViscousFlow(rate, k, s, n), self.dcv,
+                               dt)
+        except np.linalg.LinAlgError:
+            # a singular F (an iterate that folds a cell, e.g. in a line search): no stress
+            # exists there; a non-finite residual makes Newton back off or the step be cut
+            self.trial = None
+            for q in (self.P_q, self.C_q):
+                q.x.array[:] = np.nan
+            return
         self.trial, self._trial_dt = up, dt
         # explicit rate at the start of the step (committed stress), for the error estimate
         self._start_rate = rate * (np.maximum(self.q - k, 0.0) / s) ** n
