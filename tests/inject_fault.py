@@ -3,11 +3,15 @@
 KIND ``raise``: a RuntimeError on rank RANK at the third accepted step, while the other ranks go
 on into the next Newton solve. KIND ``enospc``: ``series.csv`` (written by rank 0) fails with
 "No space left on device" after its second row, as on a full disk or an exhausted quota.
+KIND ``sigterm:N``: SIGTERM to rank RANK itself as accepted step N is recorded (``sigterm:set``:
+as a protocol step sets its pressure), a signal at a step chosen exactly.
 """
 
 from __future__ import annotations
 
 import errno
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -31,6 +35,20 @@ def _raise_at_step_3(rank: int) -> None:
     solver.run._Recorder.__call__ = call
 
 
+def _sigterm_at(rank: int, when: str) -> None:
+    record = solver.run._Recorder.__call__
+    sent = []
+
+    def call(self, state, event):
+        due = ("fixture set" in event) if when == "set" else state.accepted_steps == int(when)
+        if MPI.COMM_WORLD.rank == rank and due and not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGTERM)
+        record(self, state, event)
+
+    solver.run._Recorder.__call__ = call
+
+
 def _full_disk_after_two_rows() -> None:
     write = solver.io.series.SeriesWriter.write
 
@@ -47,6 +65,8 @@ if __name__ == "__main__":
     rank, kind = int(sys.argv[1]), sys.argv[2]
     if kind == "raise":
         _raise_at_step_3(rank)
+    elif kind.startswith("sigterm:"):
+        _sigterm_at(rank, kind.split(":", 1)[1])
     elif kind == "enospc":
         _full_disk_after_two_rows()
     else:
