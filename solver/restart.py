@@ -168,12 +168,13 @@ class Checkpoints:
         m = resume.manifest if resume else None
         self.seq = m["seq"] + 1 if m else 0
         self.restarts = list(m.get("restarts", [])) if m else []
-        self._written = ((stepper.state.accepted_steps, recorder.rows) if m else (-1, -1))
+        self._written = ((stepper.state.accepted_steps, recorder.rows) if m else (0, -1))
         self.seconds = 0.0
         self._failed: set[str] = set()
 
-    def after_row(self) -> None:
-        """Called on every rank after each row: write one if it is due (collective)."""
+    def due(self) -> bool:
+        """Whether a checkpoint is due at this row (collective with a wall-time period: rank
+        0's clock decides). A pressure set at a step already saved adds no second one."""
         steps = self.stepper.state.accepted_steps
         due = (self.every_steps > 0 and steps % self.every_steps == 0
                and steps != self._written[0])
@@ -181,7 +182,11 @@ class Checkpoints:
             comm = self.run.comm
             late = self.clock() - self._since >= self.every_s if comm.rank == 0 else None
             due = comm.bcast(late, root=0) or due
-        if due:
+        return due
+
+    def after_row(self) -> None:
+        """Write a checkpoint if one is due; called on every rank after each row."""
+        if self.due():
             self.write()
 
     def write(self) -> bool:

@@ -294,8 +294,8 @@ class Run:
         summary = self._summary(stepper, recorder, fields, status, message, code)
         if self.comm.rank == 0:
             self._plot()
-            write_summary(self.out, summary)  # last: its status is the run's ending
             self.log.info(f"results in {self.out.resolve()} (series.csv, fields/, summary.json)")
+            write_summary(self.out, summary)  # last: its status is the run's ending
         return summary
 
     def final_checkpoint(self, stepper: Stepper) -> None:

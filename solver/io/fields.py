@@ -239,7 +239,8 @@ class FieldWriter:
         for n in range(self.segment + 1):
             names["xdmf"].append(_segment_name(h5, n))
             names["vtx"].append(_segment_name(VTX_FILE, n))
-        return [name for f in self.formats for name in names[f]]
+        return [name for f in self.formats for name in names[f]
+                if name.startswith(FIELDS_FILE) or (self.directory / name).exists()]
 
     def saved(self) -> dict:
         """What a restart needs to go on (rank 0's XDMF text is the one that counts)."""
