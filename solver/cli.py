@@ -1,5 +1,8 @@
 """Command line: ``ssb run CASE [--out DIR] [--set dotted.key=value ...]`` and friends.
 
+``ssb run CASE --restart DIR`` continues the stopped run in DIR from its last checkpoint
+(:mod:`solver.restart`).
+
 Verbs:
     run        run a case (serially or under ``mpirun -n N``)
     check      validate a case file and print the resolved case

@@ -145,21 +145,26 @@ def test_restart_on_two_ranks_is_the_same_run_bit_for_bit(runs, tmp_path):
 
 
 @pytest.mark.mpi
-def test_restart_on_another_rank_count_agrees_to_solver_tolerance(runs, tmp_path):
-    """A checkpoint of 1 rank continued on 2: the state is taken up exactly (by input cell),
-    what follows is a 2-rank run, as close to the 1-rank run as test_parallel requires."""
-    out = runs.stopped(1, 0, "9", tmp_path / "run")
-    summary = _restart(2, out)
-    assert summary["restarts"][0] == {"time_s": summary["restarts"][0]["time_s"],
-                                      "accepted_steps": 9, "rows": 10, "ranks_before": 1,
-                                      "ranks": 2, "same_partition": False}
-    a, b = read_series(runs.reference(1) / "series.csv"), read_series(out / "series.csv")
-    assert len(a["time_s"]) == len(b["time_s"]) == ROWS
-    for key, rel in (("time_s", 1e-7), ("stack_pressure_MPa", 1e-7),
-                     ("stack_displacement_um", 1e-7), ("max_von_mises_MPa", 1e-7),
-                     ("wall_force_N", 1e-6)):
-        for x, y in zip(a[key], b[key], strict=True):
-            assert y == pytest.approx(x, rel=rel, abs=1e-9), key
+@pytest.mark.parametrize(("before", "after"), [(1, 2), (2, 1)])
+def test_restart_on_another_rank_count_agrees_to_solver_tolerance(runs, tmp_path, before, after):
+    """A checkpoint of 1 rank continued on 2, and of 2 on 1: the state is taken up exactly (by
+    input cell, from the rank that owned it), what follows is a run on the new rank count, as
+    close to the uninterrupted run as test_parallel requires of 1 and 2 ranks."""
+    rank, step = {1: (0, "9"), 2: (1, "14")}[before]
+    out = runs.stopped(before, rank, step, tmp_path / "run")
+    summary = _restart(after, out)
+    entry = summary["restarts"][0]
+    assert (entry["accepted_steps"], entry["ranks_before"], entry["ranks"]) == (
+        int(step), before, after)
+    assert entry["same_partition"] is False
+    for ranks in (before, after):
+        a, b = read_series(runs.reference(ranks) / "series.csv"), read_series(out / "series.csv")
+        assert len(a["time_s"]) == len(b["time_s"]) == ROWS
+        for key, rel in (("time_s", 1e-7), ("stack_pressure_MPa", 1e-7),
+                         ("stack_displacement_um", 1e-7), ("max_von_mises_MPa", 1e-7),
+                         ("wall_force_N", 1e-6)):
+            for x, y in zip(a[key], b[key], strict=True):
+                assert y == pytest.approx(x, rel=rel, abs=1e-9), key
 
 
 def test_restart_refuses_another_case_or_a_directory_without_checkpoint(runs, tmp_path, capsys):
