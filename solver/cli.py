@@ -150,8 +150,13 @@ def _report(comm, summary: dict, out: Path) -> int:
     if summary["status"] == "failed":
         return _fail(comm, summary["message"], 1)
     if summary["status"] == "interrupted" and comm.rank == 0:
-        print(f"ssb: {summary['message']}; the output up to there is in {out}", file=sys.stderr,
-              flush=True)
+        from solver.io.checkpoint import DIRECTORY, MANIFEST
+
+        hint = ""
+        if (out / DIRECTORY / MANIFEST).is_file():
+            hint = f"; continue it with: ssb run {out / 'case.toml'} --restart {out}"
+        print(f"ssb: {summary['message']}; the output up to there is in {out}{hint}",
+              file=sys.stderr, flush=True)
     return summary["exit_code"]
 
 

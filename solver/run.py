@@ -306,8 +306,7 @@ class Run:
         the stepper's state (:class:`StepperState`) and the model's fields as they were
         accepted; it makes collective calls.
         """
-        if self.checkpoints.write():
-            self.log.info(f"restart with: ssb run CASE --restart {self.out}")
+        self.checkpoints.write()
 
     def abandon(self, err: BaseException) -> None:
         """After an exception on this rank: local clean-up only (no collective call).

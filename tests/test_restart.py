@@ -71,11 +71,12 @@ def runs(tmp_path_factory):
     return Runs(tmp_path_factory.mktemp("restart"))
 
 
-def _stop(ranks: int, rank: int, when: str, args: list[str]) -> None:
-    """Run ``args`` with SIGTERM sent to ``rank`` at accepted step ``when`` (or "set")."""
-    proc = run(command([str(rank), f"sigterm:{when}", "run", *args, "-q"], ranks, [INJECT]),
+def _stop(ranks: int, rank: int, when: str, args: list[str], signal: str = "sigterm") -> None:
+    """Run ``args`` with SIGTERM (or SIGKILL) sent to ``rank`` at accepted step ``when`` (or
+    "set")."""
+    proc = run(command([str(rank), f"{signal}:{when}", "run", *args, "-q"], ranks, [INJECT]),
                timeout=300)
-    assert proc.returncode == 143, proc.stderr[-2000:]
+    assert proc.returncode == (143 if signal == "sigterm" else -9), proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
 
 
@@ -108,13 +109,18 @@ def _same_fields(a, b) -> None:
     assert [k for k in fa if not np.array_equal(fa[k], fb[k])] == []
 
 
-def test_stopped_twice_and_restarted_is_the_same_run_bit_for_bit(runs, tmp_path):
-    """1 rank: stopped inside the charge (step 9), restarted and stopped again just after the
-    hold set its pressure, restarted again: three field-file segments, one series."""
+def test_stopped_thrice_and_restarted_is_the_same_run_bit_for_bit(runs, tmp_path):
+    """1 rank: stopped by SIGTERM inside the charge (step 9); restarted and killed (SIGKILL)
+    after step 14, which leaves rows past the last checkpoint (step 12), a stale lock and the
+    field file's XML; restarted and stopped just after the hold set its pressure; restarted
+    again: four field-file segments, one series."""
     out = runs.stopped(1, 0, "9", tmp_path / "run")
     manifest = checkpoint.read_manifest(out)
     assert manifest["stepper"]["state"]["accepted_steps"] == 9  # the signal's, not the 8th's
     assert manifest["stepper"]["position"] == ["within", ""]
+    _stop(1, 0, "14", [str(out / "case.toml"), "--restart", str(out)], "sigkill")
+    assert (out / ".ssb.lock").exists() and len(read_series(out / "series.csv")["time_s"]) == 15
+    assert checkpoint.read_manifest(out)["stepper"]["state"]["accepted_steps"] == 12
     _stop(1, 0, "set", [str(out / "case.toml"), "--restart", str(out)])
     assert checkpoint.read_manifest(out)["stepper"]["position"] == ["pressure_set", ""]
     summary = _restart(1, out)
@@ -123,10 +129,10 @@ def test_stopped_twice_and_restarted_is_the_same_run_bit_for_bit(runs, tmp_path)
     assert len(read_series(out / "series.csv")["time_s"]) == ROWS
     _same_fields(out, expected)
     assert summary["status"] == "completed"
-    assert [r["accepted_steps"] for r in summary["restarts"]] == [9, 17]
+    assert [r["accepted_steps"] for r in summary["restarts"]] == [9, 12, 17]
     assert all(r["same_partition"] for r in summary["restarts"])
     assert summary["fields"] == ["fields.xdmf", "fields_data.h5", "fields_data.1.h5",
-                                 "fields_data.2.h5"]
+                                 "fields_data.2.h5", "fields_data.3.h5"]
     assert not (out / "checkpoint").exists()  # a completed run needs none
 
 
