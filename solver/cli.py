@@ -1,5 +1,8 @@
 """Command line: ``ssb run CASE [--out DIR] [--set dotted.key=value ...]`` and friends.
 
+``ssb run CASE --restart DIR`` continues the stopped run in DIR from its last checkpoint
+(:mod:`solver.restart`).
+
 Verbs:
     run        run a case (serially or under ``mpirun -n N``)
     check      validate a case file and print the resolved case
@@ -37,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="replace the outputs of an earlier run in --out (other files are kept)")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override a case value, e.g. --set fixture.preload_MPa=3")
+    run.add_argument("--restart", metavar="DIR",
+                     help="continue the stopped run in DIR from its last checkpoint (CASE: its "
+                          "case, e.g. DIR/case.toml; only output.* keys may differ)")
     run.add_argument("--quiet", "-q", action="store_true",
                      help="no progress lines on the terminal (run.log still has them; errors "
                           "still print)")
@@ -73,20 +79,27 @@ def _run(args) -> int:
     from solver.io.rundir import silence_terminal
     from solver.run import Run  # initialises PETSc, which installs its own SIGTERM handler
 
+    from solver.io.checkpoint import CheckpointError
+
     comm = MPI.COMM_WORLD
+    if args.restart is not None and (args.out is not None or args.overwrite):
+        return _fail(comm, "--restart: the run goes on in its own directory; --out and "
+                     "--overwrite do not apply", 2)
     with SignalWatch() as watch:  # entered after PETSc, so that this handler is the one called
         try:
-            case, out, run_dir = _prepare(comm, args)
+            case, out, run_dir, manifest = _prepare(comm, args)
         except RootError as err:
             return _fail(comm, str(err), 2 if err.user else 1)
         run = None
         try:
-            run = Run(case, out, comm, watch)
+            run = Run(case, out, comm, watch, manifest)
             if args.quiet:
                 silence_terminal(run.log)
             return _report(comm, run.execute(), out)
         except RootError as err:  # raised on every rank alike: no abort needed
             return _fail(comm, str(err), 1)
+        except CheckpointError as err:  # agreed on every rank, before any output changed
+            return _fail(comm, str(err), 2)
         except Exception as err:  # a fault on this rank: report it and end every rank
             return abort_on_fault(comm, err, cleanup=functools.partial(_abandon, run, run_dir, err))
         finally:
@@ -97,8 +110,8 @@ def _run(args) -> int:
 def _prepare(comm, args):
     """Read the case and claim the run directory on rank 0.
 
-    Returns (case, out, run_dir) on every rank; ``run_dir`` (the lock) is held by rank 0 and
-    None elsewhere.
+    Returns (case, out, run_dir, manifest) on every rank; ``run_dir`` (the lock) is held by
+    rank 0 and None elsewhere; ``manifest`` is the checkpoint's with ``--restart``, else None.
     """
     from solver.case import CaseError, load_case
     from solver.faults import on_root
@@ -107,19 +120,46 @@ def _prepare(comm, args):
     from solver.io.rundir import default_run_dir
 
     case = on_root(comm, lambda: load_case(args.case, args.sets), (CaseError,))
+    if args.restart is not None:
+        from solver.io.checkpoint import CheckpointError
+
+        run_dir, manifest = on_root(comm, lambda: _claim_restart(args.restart, case),
+                                    (RunDirError, CheckpointError))
+        return case, run_dir.path, run_dir if comm.rank == 0 else None, manifest
     out = args.out if args.out is not None else str(default_run_dir(case.name, comm))
     if args.out is None and comm.rank == 0:  # say where a chosen directory is, even if quiet
         print(f"run directory: {out}", flush=True)
     run_dir = on_root(comm, lambda: claim(out, args.case, args.overwrite), (RunDirError,))
-    return case, run_dir.path, run_dir if comm.rank == 0 else None
+    return case, run_dir.path, run_dir if comm.rank == 0 else None, None
+
+
+def _claim_restart(directory: str, case):
+    """Lock the stopped run's directory and read its checkpoint; the case must be its case."""
+    from solver.io.checkpoint import read_manifest
+    from solver.io.rundir import claim_existing
+    from solver.restart import check_case
+
+    run_dir = claim_existing(directory)
+    try:
+        manifest = read_manifest(run_dir.path)
+        check_case(manifest, case.resolved, directory)
+    except BaseException:
+        run_dir.release()
+        raise
+    return run_dir, manifest
 
 
 def _report(comm, summary: dict, out: Path) -> int:
     if summary["status"] == "failed":
         return _fail(comm, summary["message"], 1)
     if summary["status"] == "interrupted" and comm.rank == 0:
-        print(f"ssb: {summary['message']}; the output up to there is in {out}", file=sys.stderr,
-              flush=True)
+        from solver.io.checkpoint import DIRECTORY, MANIFEST
+
+        hint = ""
+        if (out / DIRECTORY / MANIFEST).is_file():
+            hint = f"; continue it with: ssb run {out / 'case.toml'} --restart {out}"
+        print(f"ssb: {summary['message']}; the output up to there is in {out}{hint}",
+              file=sys.stderr, flush=True)
     return summary["exit_code"]
 
 

@@ -1,8 +1,9 @@
 """One run of a case: mesh, model, solver, stepper, and the run directory they write.
 
 Run directory: ``case.toml`` (the resolved case), ``series.csv`` (a row per
-accepted step, flushed as it goes), ``fields/`` (ParaView), ``summary.json``, ``run.log`` and
-``stack_pressure.png``. Rank 0 writes the files; every rank takes part in the solve.
+accepted step, flushed as it goes), ``fields/`` (ParaView), ``summary.json``, ``run.log``,
+``stack_pressure.png`` and, while the run has not completed, ``checkpoint/`` (the last restart
+checkpoint, :mod:`solver.restart`). Rank 0 writes the files; every rank takes part in the solve.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mpi4py import MPI
 from petsc4py import PETSc
 
 import solver
+from solver import restart
 from solver.case import Case
 from solver.faults import Interrupted, SignalWatch, fault_message, on_root
 from solver.geometry import LayerSpec, build_die_stack
@@ -38,13 +40,13 @@ from solver.physics.stack import build_stack_model
 from solver.units import S_PER_H, UM_PER_MM, ZERO_CELSIUS_K
 
 
-def _logger(out: Path, comm) -> logging.Logger:
+def _logger(out: Path, comm, append: bool = False) -> logging.Logger:
     log = logging.getLogger(f"ssb.run.{out.resolve()}")
     log.handlers.clear()
     log.propagate = False
     log.setLevel(logging.INFO)
     if comm.rank == 0:
-        fh = logging.FileHandler(out / "run.log", mode="w")
+        fh = logging.FileHandler(out / "run.log", mode="a" if append else "w")
         fh.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         sh = logging.StreamHandler(sys.stdout)
         sh.setFormatter(logging.Formatter("%(message)s"))
@@ -181,19 +183,26 @@ class _Recorder:
             self.fields.write(state.time_s)
         self.rows += 1
         self._check_ranges()
+        self.run.checkpoints.after_row()
         self.run.watch.check(self.run.comm)  # every rank stops here, after a complete row
 
 
 class Run:
-    """Set up and execute one case; ``execute`` returns the summary dictionary."""
+    """Set up and execute one case; ``execute`` returns the summary dictionary.
+
+    ``restart``: the manifest of a checkpoint in ``out`` (:func:`solver.io.checkpoint.
+    read_manifest`, its case checked by :func:`solver.restart.check_case`): the run goes on
+    from there, appending to the outputs in ``out``.
+    """
 
     def __init__(self, case: Case, out: Path, comm=MPI.COMM_WORLD,
-                 watch: SignalWatch | None = None):
+                 watch: SignalWatch | None = None, restart: dict | None = None):
         self.case, self.out, self.comm = case, Path(out), comm
         self.watch = watch or SignalWatch()  # without a watch entered, no signal is caught
+        self.restart = restart
         self.t_start = time.perf_counter()
         on_root(comm, self._write_case)
-        self.log = _logger(self.out, comm)
+        self.log = _logger(self.out, comm, append=restart is not None)
         self.timings: dict[str, float] = {}
         self.warnings: list[str] = []
         self._outputs = None
@@ -261,14 +270,21 @@ class Run:
         """
         case = self.case
         self.setup()
-        series = SeriesWriter(self.out / "series.csv", self.comm.rank == 0)
+        resume = restart.read(self, self.restart) if self.restart else None
+        series = SeriesWriter(self.out / "series.csv", self.comm.rank == 0,
+                              resume.series_bytes if resume else None)
         out = case.output
         fields = FieldWriter(self.out / "fields", self.model, self.diagnostics, out.field_formats,
-                             out.fields_every, out.fields_every_h)
+                             out.fields_every, out.fields_every_h,
+                             resume.segment if resume else 0, resume.texts if resume else ())
         recorder = _Recorder(case, self, self.log, series, fields)
         stepper = Stepper(case, self.model, self.solver, recorder)
         if self.model.has_transport:
             stepper.interface = self.diagnostics.interface_state
+        self.checkpoints = restart.Checkpoints(self, stepper, recorder, fields, series, resume)
+        if resume:
+            self.checkpoints.restarts.append(
+                restart.take_up(resume, self, stepper, recorder, fields))
         self._outputs = (stepper, recorder, fields, series)  # for abandon()
         status, message, code = "completed", "", 0
         t0 = time.perf_counter()
@@ -285,24 +301,29 @@ class Run:
             self.final_checkpoint(stepper)
         self.timings["stepping_s"] = time.perf_counter() - t0
         self.timings["solve_s"] = stepper.timings["solve_s"]
+        self.timings["checkpoint_s"] = self.checkpoints.seconds
         if recorder.rows:
             fields.write(stepper.state.time_s)
         fields.close()
         series.close()
+        if status == "completed":
+            self.checkpoints.completed()
         summary = self._summary(stepper, recorder, fields, status, message, code)
         if self.comm.rank == 0:
             self._plot()
-            write_summary(self.out, summary)  # last: its status is the run's ending
             self.log.info(f"results in {self.out.resolve()} (series.csv, fields/, summary.json)")
+            write_summary(self.out, summary)  # last: its status is the run's ending
         return summary
 
     def final_checkpoint(self, stepper: Stepper) -> None:
-        """Save a restart checkpoint when a signal stops the run (a hook: nothing yet).
+        """Save a restart checkpoint when a signal stops the run (unless the last one is of
+        this step already, or no step was accepted).
 
         Called on every rank together at an accepted step, before the files are closed, with
         the stepper's state (:class:`StepperState`) and the model's fields as they were
-        accepted; it may make collective calls.
+        accepted; it makes collective calls.
         """
+        self.checkpoints.write()
 
     def abandon(self, err: BaseException) -> None:
         """After an exception on this rank: local clean-up only (no collective call).
@@ -343,6 +364,7 @@ class Run:
             "exit_code": code,
             "message": message,
             "warnings": self.warnings,
+            "restarts": self.checkpoints.restarts,
             "final": recorder.last,
             "stepper": stepper.state.as_dict(),
             "fixture": {"type": case.fixture.type, "stiffness_N_per_mm": k if math.isfinite(k) else "inf"},

@@ -124,6 +124,8 @@ class Output:
     field_formats: tuple[str, ...]
     log_every: int
     fields_every_h: float = 0.0
+    checkpoint_every_steps: int = 0  # 0: off
+    checkpoint_every_min: float = 30.0  # wall time; 0: off
 
 
 @dataclass(frozen=True)
@@ -585,7 +587,8 @@ def _freeze(doc: dict[str, Any]) -> Case:
         protocol=protocol,
         numerics=Numerics(**{k: v for k, v in num.items()}),
         output=Output(out["fields_every"], tuple(out["field_formats"]), out["log_every"],
-                      out["fields_every_h"]),
+                      out["fields_every_h"], out["checkpoint_every_steps"],
+                      out["checkpoint_every_min"]),
         resolved=doc,
         clearance_mm=clearance,
     )

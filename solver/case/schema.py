@@ -345,6 +345,13 @@ CASE = Table(
                 ),
                 "field_formats": Leaf((list,), ["xdmf"], (), "any of 'xdmf' (ParaView 5.11+), 'vtx' (ADIOS2 ParaView)"),
                 "log_every": Leaf((int,), 1, (positive,), "progress line every N steps"),
+                "checkpoint_every_steps": Leaf(
+                    (int,), 0, (non_negative,),
+                    "restart checkpoint every N accepted steps, 0 = off (ssb run --restart)"),
+                "checkpoint_every_min": Leaf(
+                    NUMBER, 30.0, (non_negative, finite),
+                    "restart checkpoint every this many minutes of wall time, 0 = off; a "
+                    "signal (SIGTERM, SIGINT) always writes one"),
             },
             required=False,
         ),

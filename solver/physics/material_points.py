@@ -276,6 +276,24 @@ class MaterialPoints:
         self.q = up.q
         self.sigma = up.sigma
 
+    COMMITTED = ("dcv", "p", "q", "sigma")
+    """The committed state: Cv^-1 - I, p, the equivalent Mandel stress (the error estimate's
+    start-of-step rate comes from it) and the Cauchy stress (the diagnostics read it). The rest
+    (the trial update, the quadrature functions) is rebuilt by the next evaluation."""
+
+    def committed(self) -> dict[str, np.ndarray]:
+        """The committed arrays, per local cell: (cells incl. ghosts, points, ...)."""
+        n = len(self.cells)
+        return {k: getattr(self, k).reshape(n, self.n_points, *getattr(self, k).shape[1:])
+                for k in self.COMMITTED}
+
+    def restore_committed(self, arrays: dict[str, np.ndarray]) -> None:
+        """Take up arrays shaped as :meth:`committed` gives them."""
+        for k in self.COMMITTED:
+            current = getattr(self, k)
+            setattr(self, k, np.ascontiguousarray(arrays[k], dtype=float).reshape(current.shape))
+        self.trial = None
+
     # -- what the stepper and the diagnostics read (reduced over ranks) -------------------------
 
     def _max(self, local: np.ndarray) -> float:
