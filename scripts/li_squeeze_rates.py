@@ -5,7 +5,7 @@ section 2.3.3) quotes from Ding et al. (2021): 0.06 um/h at 2.2 MPa and 0.42 um/
     .venv/bin/python scripts/li_squeeze_rates.py
 
 A foil that sticks to its plates thins at the power-law squeeze-film rate (Scott 1931; the
-finite-element disc follows it to 1-2 %, tests/test_squeeze_flow.py),
+finite-element disc follows it to 1-3 % in pressure at n = 1 and 3, tests/test_squeeze_flow.py),
 
     -dh/dt = m h^2 / (2m + 1) [p (m + 3) h / (2 K R^(m+1))]^n,  m = 1/n,
     K = 3^(-(n+1)/(2n)) A'^(-1/n),  A' = A exp(-Q / RT) / s0^n,
