@@ -33,6 +33,7 @@ from solver.physics.body import build_body_model
 from solver.physics.model import collapsed
 from solver.run import Run
 from tests.conftest import stack_doc
+from tests.jacobian import jacobian_error
 
 E_MPA, NU = 1.0e4, 0.3
 SIGMA_Y, EPS0, M = 10.0, 1.0e-3, 2.0
@@ -166,8 +167,6 @@ def test_assembled_jacobian_with_a_yielding_host(shared_dir):
     -> 0.43 GPa), so the tangent carries the flow, F-bar (P2) and the coupling to theta through
     sigma_y(theta), E(theta), nu(theta) and the swelling. Central differences with h = 1e-7
     of the state are accurate to ~1e-8 here, as in tests/test_creep_kinematics.py."""
-    from dolfinx.fem import petsc as fem_petsc
-    from petsc4py import PETSc
 
     doc = stack_doc(
         geometry__stack=["separator", "si"], geometry__radial_mesh_size_um=2500.0,
@@ -207,26 +206,7 @@ def test_assembled_jacobian_with_a_yielding_host(shared_dir):
     yielded = model.points.trial.dp > 0
     fraction = MPI.COMM_WORLD.allreduce(int(yielded.sum()), op=MPI.SUM) / max(
         MPI.COMM_WORLD.allreduce(yielded.size, op=MPI.SUM), 1)
-    h = 1e-7
-    fd = residual(h)
-    fd.axpy(-1.0, residual(-h))
-    fd.scale(1.0 / (2 * h))
-    residual(0.0)
-    solver.A.zeroEntries()
-    bcs = model.increment_bcs
-    for form in solver._J[1:]:
-        fem_petsc.assemble_matrix(solver.A, form, bcs=bcs, diag=0.0)
-        solver.A.assemble(PETSc.Mat.AssemblyType.FLUSH)
-    fem_petsc.assemble_matrix(solver.A, solver._J[0], bcs=bcs)
-    solver.A.assemble()
-    v = solver.dx1
-    with v.localForm() as local:
-        local.array[:] = direction.x.array
-    Jv = solver.row
-    solver.A.mult(v, Jv)
-    fem_petsc.set_bc(Jv, bcs, alpha=0.0)
-    fem_petsc.set_bc(fd, bcs, alpha=0.0)
-    error = (Jv - fd).norm() / fd.norm()
+    error = jacobian_error(model, solver, direction, residual)
     print(f"yielded points {fraction:.2f}; relative difference of J v and the central "
           f"difference: {error:.2e}")
     assert fraction > 0.3
