@@ -34,7 +34,6 @@ from typing import Any
 
 from solver.case import Case, CaseError, load_case, validate
 from solver.case.schema import CASE, Leaf, ListOf, MapOf, Table
-from solver.faults import one_line
 
 COMBINE = ("cartesian", "zip")
 SWEEP_KEYS = ("base", "name", "combine", "collect", "set", "vary")
@@ -45,12 +44,9 @@ MAX_NAME = 100
 """Characters of a point's directory name (the index keeps names unique when cut)."""
 
 
-class SweepError(ValueError):
-    """An invalid sweep spec: ``key`` is the spec key (``sweep.vary.<key>``, ...)."""
-
-    def __init__(self, key: str, message: str):
-        super().__init__(one_line(f"{key}: {message}" if key else message))
-        self.key = key
+class SweepError(CaseError):
+    """An invalid sweep spec: ``key`` is the spec key (``sweep.vary.<key>``, ...); one line,
+    as a case error."""
 
 
 @dataclass(frozen=True)
