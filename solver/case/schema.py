@@ -307,8 +307,9 @@ CASE = Table(
                 "element_degree": Leaf((int,), 2, (one_of(1, 2),)),
                 "f_bar": Leaf(
                     (bool,), True, (),
-                    "F-bar (cell-mean volume change) in regions whose law flows, element_degree 2: "
-                    "without it P2 locks in long creep (README, 'Volumetric locking')"),
+                    "F-bar (the elastic volume change projected on P1) in regions whose law "
+                    "flows, element_degree 2: without it P2 locks in long creep (README, "
+                    "'Verification: viscous laws and locking')"),
                 "dt_initial_s": Leaf(NUMBER, 1.0e-6, (between(MIN_DT_S, MAX_DT_S),)),
                 "dt_min_s": Leaf(NUMBER, 1.0e-9, (between(MIN_DT_S, MAX_DT_S),)),
                 "dt_max_s": Leaf(NUMBER, 1800.0, (between(MIN_DT_S, MAX_DT_S),)),

@@ -86,7 +86,7 @@ class MaterialPoints:
                  theta=None, theta_variable=None, f_bar=None):
         """``inputs`` are built on ``theta_variable`` (``ufl.variable(theta)``) on hosts, so
         that their theta-derivatives can be taken; ``theta`` None: no transport. ``f_bar``:
-        (e_bar, indicator), the cell-mean dilatation field and 1 where F_bar replaces F
+        (e_bar, indicator), the projected elastic dilatation and 1 where F_bar replaces F
         (:mod:`solver.physics.fbar`); None: the law sees F everywhere."""
         self.mesh, self.mode, self.dt = mesh, mode, dt
         self.comps = components(mode)

@@ -52,9 +52,9 @@ class Model:
     temperature_K: float
     residual: list[ufl.Form]  # summed; kept apart where their quadrature rules differ
     jacobian: list[ufl.Form]
-    pin_form: ufl.Form | None  # mass on theta and s everywhere: room for the Dirichlet diagonal
+    pin_form: ufl.Form | None  # mass on theta, s, e_bar everywhere: room for the Dirichlet diagonal
     blocks: dict[str, np.ndarray]  # owned dofs of each physics block (for convergence tests)
-    transport_bcs: list[fem.DirichletBC]
+    transport_bcs: list[fem.DirichletBC]  # zero on the dofs of theta, s, e_bar off their cells
     points: MaterialPoints
     plating_stretch: fem.Constant
     volume_ratio: fem.Constant
@@ -147,7 +147,7 @@ def _host_dofs_marker(V: fem.FunctionSpace, cells: np.ndarray) -> np.ndarray:
 def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[str, Material],
                 mode: str, degree: int, temperature_K: float, growth: Growth | None = None,
                 stress_coupling: bool = True, hosts: tuple[str, ...] | None = None,
-                axial_swelling: frozenset[str] = frozenset(), f_bar: bool = False) -> Model:
+                axial_swelling: frozenset[str] = frozenset(), f_bar: bool | str = False) -> Model:
     """Spaces, fields and residual forms for the regions ``materials`` (name -> entry).
 
     ``hosts`` names the regions that carry Li transport (default: every region whose material
@@ -157,10 +157,11 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     at a stress small against the stack's. Its stress potential is then
     Omega sigma_nn / (R T), the work of growth along n.
 
-    ``f_bar`` (with degree >= 2): the regions whose law flows see F_bar, with the cell-mean
-    elastic volume change (:mod:`solver.physics.fbar`), carried by a DG0 dilatation field
-    e_bar appended to W; its projection rows are scaled by K / h (forces, like the equilibrium
-    rows they join in the mechanics block).
+    ``f_bar`` (with degree >= 2): the regions whose law flows see F_bar, with the projected
+    elastic volume change (:mod:`solver.physics.fbar`; True or "p1": continuous P1 on the
+    flowing cells, "p0": cellwise constants), carried by a dilatation field e_bar appended to
+    W; its projection rows are scaled by K / h (forces, like the equilibrium rows they join in
+    the mechanics block).
     """
     growth = growth or Growth()
     if hosts is None:
@@ -172,9 +173,10 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
         parts += [basix.ufl.element("Lagrange", cell, 1)] * 2
     flowing = [n for n, m in materials.items() if m.creep is not None]
     dilatation_sub = None
-    if f_bar and degree >= 2 and flowing:
+    projection = fbar.projection_space(f_bar)
+    if projection is not None and degree >= 2 and flowing:
         dilatation_sub = len(parts)
-        parts.append(basix.ufl.element("DG", cell, 0))
+        parts.append(basix.ufl.element(projection[0], cell, projection[1]))
     W = fem.functionspace(mesh, basix.ufl.mixed_element(parts))
     w, w_old = fem.Function(W, name="state"), fem.Function(W, name="state_old")
     split, split_old, tests = ufl.split(w), ufl.split(w_old), ufl.TestFunctions(W)
@@ -210,25 +212,32 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     F = kinematics.deformation_gradient(u, mode, x)
     R_mech = mechanics.mechanics_residual(
         P_, kinematics.displacement_gradient(v, mode, x), weight, points.dx)
+    dx_points = ufl.Measure("dx", domain=mesh, subdomain_data=cell_tags,
+                            metadata=points.dx.metadata())
+    transport_bcs: list[fem.DirichletBC] = []
+    pin_terms = []
     if dilatation_sub is not None:
-        # e_bar = cell mean of J / J_g - 1 over the reference volume where the law flows; 0
-        # (a decoupled diagonal row) in the other cells, which keep F
+        # e_bar: the projection of J / J_g - 1 over the reference volume of the flowing cells;
+        # its dofs that touch none of them are held at 0 (those cells keep F)
         bulk = _layer_constant(mesh, cell_tags, cell_regions,
                                {n: m.elastic.bulk_modulus_MPa for n, m in materials.items()})
         h = _cell_size(mesh)
         Hg = inputs.law.growth - ufl.Identity(3)
-        misfit = split[dilatation_sub] - flows * fbar.elastic_dilatation_ufl(grad_u, Hg)
-        R_mech = R_mech + bulk / h * misfit * tests[dilatation_sub] * weight * points.dx
+        misfit = split[dilatation_sub] - fbar.elastic_dilatation_ufl(grad_u, Hg)
+        dx_flowing = sum((dx_points(cell_regions[n]) for n in flowing[1:]),
+                         dx_points(cell_regions[flowing[0]]))
+        R_mech = R_mech + bulk / h * misfit * tests[dilatation_sub] * weight * dx_flowing
+        flowing_cells = np.concatenate([cell_tags.find(cell_regions[n]) for n in flowing])
+        Ve, _ = collapsed(W.sub(dilatation_sub))
+        transport_bcs.append(_pin(W.sub(dilatation_sub), Ve,
+                                  _host_dofs_marker(Ve, flowing_cells)))
+        pin_terms.append(dilatation_sub)
     sigma = mechanics.cauchy_stress(F, P_)
     residual = [R_mech]
 
     inflow: dict[str, fem.Constant] = {}
-    transport_bcs: list[fem.DirichletBC] = []
-    pin_form = None
     if hosts:
         sigma_h = ufl.tr(sigma) / 3.0
-        dx_points = ufl.Measure("dx", domain=mesh, subdomain_data=cell_tags,
-                                metadata=points.dx.metadata())
         metric = kinematics.in_plane(ufl.inv(F.T * F), mode)  # C^-1 on the mesh's axes
         mass_total = potential_total = 0
         for n in hosts:
@@ -245,9 +254,11 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
             Vs, _ = collapsed(W.sub(sub))
             free = _host_dofs_marker(Vs, host_cells)
             transport_bcs.append(_pin(W.sub(sub), Vs, free))
-        trial = ufl.TrialFunction(W)
-        pin_form = (ufl.split(trial)[THETA_SUB] * tests[THETA_SUB]
-                    + ufl.split(trial)[S_SUB] * tests[S_SUB]) * ufl.dx(domain=mesh)
+        pin_terms += [THETA_SUB, S_SUB]
+    pin_form = None
+    if pin_terms:  # mass on the partly held fields everywhere: room for the Dirichlet diagonal
+        trial = ufl.split(ufl.TrialFunction(W))
+        pin_form = sum(trial[k] * tests[k] for k in pin_terms) * ufl.dx(domain=mesh)
 
     dw = ufl.TrialFunction(W)
     jacobian = [ufl.derivative(f, w, dw) for f in residual]
