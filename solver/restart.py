@@ -2,7 +2,8 @@
 
 A checkpoint is taken at an accepted step, after its row, log line and snapshot are written,
 and holds everything the steps after it depend on, so that the continued run computes them
-exactly as the uninterrupted run would:
+as the uninterrupted run would, bit for bit where that run is itself reproducible (the same
+rank count and partition, a solver whose result depends only on the matrix it is given):
 
 * the fields: the mixed solution w (displacement, theta, stress potential) and w_old, and the
   predictor's rate (dw/dt, dU/dt) of the last step;
@@ -144,9 +145,8 @@ def take_up(resume: Resume, run, stepper, recorder, fields) -> dict:
     entry = {"time_s": state.time_s, "accepted_steps": state.accepted_steps,
              "rows": rec["rows"], "ranks_before": m["ranks"], "ranks": run.comm.size,
              "same_partition": resume.same_partition}
-    how = ("the same partition: the continuation is the uninterrupted run's, bit for bit"
-           if resume.same_partition else
-           f"written on {m['ranks']} rank(s), repartitioned: equal to round-off")
+    how = ("the same partition: every rank's state as it saved it" if resume.same_partition
+           else f"written on {m['ranks']} rank(s), repartitioned by input cell")
     run.log.info(f"restart from the checkpoint at step {state.accepted_steps}, t = "
                  f"{state.time_s:.6g} s, row {rec['rows']} ({how})")
     return entry
