@@ -323,6 +323,10 @@ def _materials(args) -> int:
         source(lith.source)
         table("open-circuit potential", lith.open_circuit_potential_V, "V vs Li/Li+")
         table("volume ratio J_g", lith.volume_ratio, "-")
+        from solver.physics.transport import VOLUME_SMOOTHING
+
+        print(f"      (the model uses this table convolved with a Gaussian of {VOLUME_SMOOTHING:g} "
+              "in theta, which keeps the effective diffusivity positive under stress)")
         table("diffusivity D", lith.diffusivity_mm2_per_s, "cm^2/s", 1.0e-2, "{:.3g}")
         if lith.youngs_modulus_MPa is not None:
             table("Young's modulus E", lith.youngs_modulus_MPa, "GPa", 1.0e-3)

@@ -140,7 +140,7 @@ class Diagnostics:
         potential = 0
         for host, law in model.hosts.items():
             ind = model.host_indicator[host]
-            e = law.potential_from_stress_potential_V(theta, model.stress_potential)
+            e = law.potential_V(theta, model.reduced_stress)
             potential += ind("+") * e("+") + ind("-") * e("-")
         wgt = weight("+") if isinstance(weight, ufl.core.expr.Expr) else weight
         self._potential = fem.form(potential * wgt * dS(tag))

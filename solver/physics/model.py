@@ -1,8 +1,8 @@
 """The coupled chemo-mechanical model of a body made of named regions.
 
-Unknowns w = (u[, theta, s]): displacement (vector Lagrange, degree k) and, when a region is a
-Li host, the state of lithiation theta and the stress potential s = Omega sigma_h / (R T)
-(both P1). The viscous state lives at the quadrature points
+Unknowns w = (u[, theta, q]): displacement (vector Lagrange, degree k) and, when a region is a
+Li host, the state of lithiation theta and the reduced stress q = Omega_ref sigma_h / (R T)
+(both P1; :mod:`solver.physics.transport`). The viscous state lives at the quadrature points
 (:mod:`solver.physics.material_points`), outside the global system. theta and s live on the
 whole mesh, but their equations are integrated over the host cells only; the dofs that touch
 no host cell are held at zero by Dirichlet conditions, so the host boundary (e.g. the
@@ -26,9 +26,9 @@ from solver.materials import Material
 from solver.physics import fbar, flow, kinematics, mechanics, transport
 from solver.physics.material_points import LawInputs, MaterialPoints
 
-U_SUB, THETA_SUB, S_SUB = 0, 1, 2
+U_SUB, THETA_SUB, Q_SUB = 0, 1, 2
 MASS_FORM = 1
-"""Index of the host mass rows in ``Model.residual`` (equilibrium, mass, stress potential,
+"""Index of the host mass rows in ``Model.residual`` (equilibrium, mass, reduced stress,
 then what the geometry adds)."""
 
 
@@ -52,7 +52,7 @@ class Model:
     temperature_K: float
     residual: list[ufl.Form]  # summed; kept apart where their quadrature rules differ
     jacobian: list[ufl.Form]
-    pin_form: ufl.Form | None  # mass on theta, s, e_bar everywhere: room for the Dirichlet diagonal
+    pin_form: ufl.Form | None  # mass on theta, q, e_bar everywhere: room for the Dirichlet diagonal
     blocks: dict[str, np.ndarray]  # owned dofs of each physics block (for convergence tests)
     transport_bcs: list[fem.DirichletBC]  # zero on the dofs of theta, s, e_bar off their cells
     points: MaterialPoints
@@ -61,7 +61,7 @@ class Model:
     hosts: dict[str, transport.HostLaw] = field(default_factory=dict)
     inflow: dict[str, fem.Constant] = field(default_factory=dict)  # j / c_max per host, mm/s
     theta: ufl.core.expr.Expr | None = None
-    stress_potential: ufl.core.expr.Expr | None = None
+    reduced_stress: ufl.core.expr.Expr | None = None
     host_indicator: dict[str, fem.Function] = field(default_factory=dict)
     # pieces the geometry needs to add its boundary terms
     u: ufl.core.expr.Expr | None = None
@@ -154,8 +154,8 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     has a ``lithiation`` record). Hosts swell isotropically, Fg = J_g^(1/3) I
     (docs/theory.md), except those in ``axial_swelling``, which grow along the stack axis,
     Fg = I + (J_g - 1) n (x) n, like plated Li: the limit of a dense host in a die that flows
-    at a stress small against the stack's. Its stress potential is then
-    Omega sigma_nn / (R T), the work of growth along n.
+    at a stress small against the stack's. Its reduced stress is then
+    Omega_ref sigma_nn / (R T), the work of growth along n.
 
     ``f_bar`` (with degree >= 2): the regions whose law flows see F_bar, with the projected
     elastic volume change (:mod:`solver.physics.fbar`; True or "p1": continuous P1 on the
@@ -187,11 +187,11 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
                           metadata={"quadrature_degree": max(2 * degree, 3)})
     dt = fem.Constant(mesh, 0.0)
 
-    theta = s = theta_var = None
+    theta = q = theta_var = None
     laws: dict[str, transport.HostLaw] = {}
     ind: dict[str, fem.Function] = {}
     if hosts:
-        theta, s = split[THETA_SUB], split[S_SUB]
+        theta, q = split[THETA_SUB], split[Q_SUB]
         theta_var = ufl.variable(theta)
         for name in hosts:
             laws[name] = transport.HostLaw(materials[name].lithiation, temperature_K,
@@ -244,17 +244,17 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
             inflow[n] = fem.Constant(mesh, 0.0)
             driving = sigma[kinematics.AXIAL, kinematics.AXIAL] if n in axial_swelling else sigma_h
             mass, potential = transport.transport_residuals(
-                laws[n], theta, split_old[THETA_SUB], s, tests[THETA_SUB], tests[S_SUB], driving,
+                laws[n], theta, split_old[THETA_SUB], q, tests[THETA_SUB], tests[Q_SUB], driving,
                 metric, dt, weight, dx_host(cell_regions[n]), dx_points(cell_regions[n]))
             mass_total += mass
             potential_total += potential
         residual += [mass_total, potential_total]
         host_cells = np.concatenate([cell_tags.find(cell_regions[n]) for n in hosts])
-        for sub in (THETA_SUB, S_SUB):
+        for sub in (THETA_SUB, Q_SUB):
             Vs, _ = collapsed(W.sub(sub))
             free = _host_dofs_marker(Vs, host_cells)
             transport_bcs.append(_pin(W.sub(sub), Vs, free))
-        pin_terms += [THETA_SUB, S_SUB]
+        pin_terms += [THETA_SUB, Q_SUB]
     pin_form = None
     if pin_terms:  # mass on the partly held fields everywhere: room for the Dirichlet diagonal
         trial = ufl.split(ufl.TrialFunction(W))
@@ -269,7 +269,7 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
         blocks=_blocks(W, bool(hosts), dilatation_sub), transport_bcs=transport_bcs,
         points=points,
         plating_stretch=inputs.plating_stretch, volume_ratio=inputs.volume_ratio, hosts=laws,
-        inflow=inflow, theta=theta, stress_potential=s, host_indicator=ind,
+        inflow=inflow, theta=theta, reduced_stress=q, host_indicator=ind,
         u=u, v=v, first_piola=P_, weight=weight, x=x, tests=tuple(tests),
         dilatation_sub=dilatation_sub,
     )
@@ -366,7 +366,7 @@ def set_initial_theta(model: Model, cell_tags, cell_regions: dict[str, int]) -> 
 
 
 def _pin(sub, space, collapsed_dofs: np.ndarray) -> fem.DirichletBC:
-    """theta or s = 0 on the given dofs (numbered in the collapsed space)."""
+    """theta or q = 0 on the given dofs (numbered in the collapsed space)."""
     _, sub_map = collapsed(sub)
     zero = fem.Function(space)
     return fem.dirichletbc(zero, [sub_map[collapsed_dofs], collapsed_dofs], sub)
@@ -380,7 +380,7 @@ def _blocks(W: fem.FunctionSpace, with_transport: bool,
     out = {}
     groups = {"mechanics": (U_SUB,) if dilatation_sub is None else (U_SUB, dilatation_sub)}
     if with_transport:
-        groups["transport"] = (THETA_SUB, S_SUB)
+        groups["transport"] = (THETA_SUB, Q_SUB)
     for name, subs in groups.items():
         idx = np.concatenate([collapsed(W.sub(i))[1] for i in subs])
         out[name] = np.sort(idx[idx < n_owned])
