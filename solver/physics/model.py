@@ -115,14 +115,14 @@ def _indicator(mesh, cell_tags, tag: int) -> fem.Function:
     return f
 
 
-def _cell_size(mesh) -> fem.Function:
-    """DG0 cell size h (the longest edge; any geometry order)."""
-    f = fem.Function(fem.functionspace(mesh, ("DG", 0)))
+def _projection_scale(mesh, cells: np.ndarray, bulk_MPa: float) -> float:
+    """K / h of the F-bar projection rows (MPa/mm): the largest bulk modulus of the flowing
+    regions over the mean size (longest edge) of their owned cells, the same on every rank."""
     tdim = mesh.topology.dim
-    imap = mesh.topology.index_map(tdim)
-    cells = np.arange(imap.size_local + imap.num_ghosts, dtype=np.int32)
-    f.x.array[:] = mesh.h(tdim, cells)
-    return f
+    owned = cells[cells < mesh.topology.index_map(tdim).size_local]
+    h = mesh.h(tdim, owned) if owned.size else np.empty(0)
+    total = mesh.comm.allreduce(np.array([h.sum(), h.size], dtype=float))
+    return bulk_MPa / (total[0] / max(total[1], 1.0))
 
 
 def _layer_constant(mesh, cell_tags, regions: dict[str, int], values: dict[str, float]):
@@ -217,17 +217,19 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     transport_bcs: list[fem.DirichletBC] = []
     pin_terms = []
     if dilatation_sub is not None:
-        # e_bar: the projection of J / J_g - 1 over the reference volume of the flowing cells;
-        # its dofs that touch none of them are held at 0 (those cells keep F)
-        bulk = _layer_constant(mesh, cell_tags, cell_regions,
-                               {n: m.elastic.bulk_modulus_MPa for n, m in materials.items()})
-        h = _cell_size(mesh)
+        # e_bar: the L2 projection of J / J_g - 1 over the reference volume of the flowing
+        # cells; its dofs that touch none of them are held at 0 (those cells keep F). One
+        # scale for all its rows, K / h (forces, like the equilibrium rows they join): a scale
+        # that varied from cell to cell would weight the projection, and the integral of e_bar
+        # would no longer be the volume change (measured: 1.5 % of a clearance extrusion)
+        flowing_cells = np.concatenate([cell_tags.find(cell_regions[n]) for n in flowing])
+        scale = fem.Constant(mesh, _projection_scale(mesh, flowing_cells, max(
+            materials[n].elastic.bulk_modulus_MPa for n in flowing)))
         Hg = inputs.law.growth - ufl.Identity(3)
         misfit = split[dilatation_sub] - fbar.elastic_dilatation_ufl(grad_u, Hg)
         dx_flowing = sum((dx_points(cell_regions[n]) for n in flowing[1:]),
                          dx_points(cell_regions[flowing[0]]))
-        R_mech = R_mech + bulk / h * misfit * tests[dilatation_sub] * weight * dx_flowing
-        flowing_cells = np.concatenate([cell_tags.find(cell_regions[n]) for n in flowing])
+        R_mech = R_mech + scale * misfit * tests[dilatation_sub] * weight * dx_flowing
         Ve, _ = collapsed(W.sub(dilatation_sub))
         transport_bcs.append(_pin(W.sub(dilatation_sub), Ve,
                                   _host_dofs_marker(Ve, flowing_cells)))
