@@ -25,6 +25,7 @@ from solver import restart
 from solver.case import Case
 from solver.faults import Interrupted, SignalWatch, fault_message, on_root
 from solver.geometry import LayerSpec, build_die_stack
+from solver.geometry.die_stack import HolderSpec
 from solver.geometry.estimate import CLEARANCE_CELLS
 from solver.io.fields import FieldWriter
 from solver.io.plots import pressure_plot
@@ -34,6 +35,7 @@ from solver.io.series import SeriesWriter
 from solver.materials.ranges import OutOfRange, RangeWatch
 from solver.numerics.newton import PlungerNewtonSolver
 from solver.numerics.stepper import StepFailure, Stepper, StepperState
+from solver.physics import contact
 from solver.physics.diagnostics import Diagnostics
 from solver.physics.model import THETA_SUB
 from solver.physics.stack import build_stack_model
@@ -65,6 +67,17 @@ def versions() -> dict[str, str]:
         "python": platform.python_version(),
     }
 
+
+
+def holder_spec(case: Case) -> HolderSpec | None:
+    """The meshed die holder of ``die.wall = "meshed"``, its contact strip as thin as
+    :data:`solver.physics.contact.GAP_FRACTION` of the finest layer cell."""
+    wall = case.die_wall
+    if wall.type != "meshed":
+        return None
+    finest = min(layer.mesh_size_mm for layer in case.layers)
+    return HolderSpec(wall.holder_outer_radius_mm, wall.holder_height_mm,
+                      wall.holder_mesh_size_mm, contact.GAP_FRACTION * finest)
 
 class _Recorder:
     """Turns accepted stepper states into series rows, progress lines and field snapshots."""
@@ -228,6 +241,7 @@ class Run:
             self.stack = build_die_stack(
                 self.comm, layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm,
                 plunger_radius_mm=case.plunger_radius_mm if case.clearance_mm > 0 else None,
+                holder=holder_spec(case),
             )
         self.timings["mesh_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()

@@ -77,11 +77,14 @@ class Fixture:
 
 @dataclass(frozen=True)
 class DieWall:
-    """Die wall: rigid, or an elastic thick-walled holder (Lame) acting as a radial spring."""
+    """Die wall: rigid; an elastic thick-walled holder (Lame) acting as a radial spring; or a
+    meshed elastic holder of the given height, in unilateral contact with the stack."""
 
     type: str
     holder: materials.Material | None
     holder_outer_radius_mm: float | None
+    holder_height_mm: float | None = None
+    holder_mesh_size_mm: float | None = None
 
 
 @dataclass(frozen=True)
@@ -417,16 +420,26 @@ def _frame_relaxation(fx: dict[str, Any], k: float) -> tuple[float, float]:
     return fx[keys[0]], fx[keys[1]] * S_PER_H
 
 
-def _die_wall(doc: dict[str, Any], radius: float) -> DieWall:
-    die = doc["die"]
-    if die["wall"] == "rigid":
-        for k in ("holder_material", "holder_outer_diameter_mm"):
-            if k in die:
-                raise CaseError(f"die.{k}", "only for wall = 'elastic'")
+HOLDER_KEYS = {"elastic": ("holder_material", "holder_outer_diameter_mm"),
+               "meshed": ("holder_material", "holder_outer_diameter_mm", "holder_height_mm")}
+HOLDER_OPTIONAL = {"meshed": ("holder_mesh_size_um",)}
+
+
+def _die_wall(doc: dict[str, Any], radius: float, layers: tuple[Layer, ...], mode: str,
+              radial_mm: float) -> DieWall:
+    die, wall = doc["die"], doc["die"]["wall"]
+    needed, optional = HOLDER_KEYS.get(wall, ()), HOLDER_OPTIONAL.get(wall, ())
+    for k in ("holder_material", "holder_outer_diameter_mm", "holder_height_mm",
+              "holder_mesh_size_um"):
+        if k in die and k not in needed + optional:
+            allowed = [w for w, keys in HOLDER_KEYS.items() if k in keys + HOLDER_OPTIONAL.get(w, ())]
+            raise CaseError(f"die.{k}", f"only for wall = {' or '.join(map(repr, allowed))}, "
+                            f"got wall = {wall!r}")
+    if wall == "rigid":
         return DieWall("rigid", None, None)
-    for k in ("holder_material", "holder_outer_diameter_mm"):
+    for k in needed:
         if k not in die:
-            raise CaseError(f"die.{k}", "missing: an elastic wall needs the holder material and outer diameter")
+            raise CaseError(f"die.{k}", f"missing: wall = {wall!r} needs {', '.join(needed)}")
     outer = die["holder_outer_diameter_mm"] / 2.0
     if outer <= radius:
         raise CaseError("die.holder_outer_diameter_mm", f"got {2 * outer!r}; must exceed geometry.die_diameter_mm = {2 * radius!r}")
@@ -434,7 +447,25 @@ def _die_wall(doc: dict[str, Any], radius: float) -> DieWall:
         holder = materials.get(die["holder_material"])
     except materials.UnknownMaterialError as err:
         raise CaseError("die.holder_material", err.args[0]) from None
-    return DieWall("elastic", holder, outer)
+    if wall == "elastic":
+        return DieWall("elastic", holder, outer)
+    if mode == "3d":
+        raise CaseError("die.wall", "got 'meshed'; a meshed holder needs geometry.mode = "
+                        "'axisymmetric' or 'plane_strain', got '3d'")
+    narrow = [layer.name for layer in layers if layer.radius_mm < radius]
+    if narrow:
+        raise CaseError("die.wall", f"got 'meshed'; every layer must fill the bore, but "
+                        f"{', '.join(narrow)} set geometry.layers.<name>.diameter_mm below it")
+    if "clearance_um" in die:
+        raise CaseError("die.clearance_um", "a meshed holder needs a plunger that fills the bore")
+    height = die["holder_height_mm"]
+    stack = sum(layer.thickness_mm for layer in layers)
+    if height < stack:
+        raise CaseError("die.holder_height_mm", f"got {height!r}; must be at least the stack's "
+                        f"height, {stack:.6g} mm")
+    size = die.get("holder_mesh_size_um")
+    size = radial_mm if size is None else size / UM_PER_MM
+    return DieWall("meshed", holder, outer, height, size)
 
 
 def _clearance(doc: dict[str, Any], layers: tuple[Layer, ...], radius: float, mode: str) -> float:
@@ -573,7 +604,7 @@ def _freeze(doc: dict[str, Any]) -> Case:
         radial_mesh_size_mm=radial,
         layers=layers,
         interfaces=_interfaces(doc, layers),
-        die_wall=_die_wall(doc, radius),
+        die_wall=_die_wall(doc, radius, layers, geo["mode"], radial),
         fixture=_fixture(doc),
         plating_region=plating,
         cathode_region=cathode,

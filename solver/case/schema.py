@@ -258,9 +258,15 @@ CASE = Table(
                             "plunger_<top layer>, base_<bottom layer>, <upper>_<lower>"),
         "die": Table(
             {
-                "wall": Leaf((str,), "rigid", (one_of("rigid", "elastic"),)),
+                "wall": Leaf((str,), "rigid", (one_of("rigid", "elastic", "meshed"),),
+                             "rigid; elastic: the holder as a radial spring (Lame); meshed: the "
+                             "holder as a meshed elastic body in contact with the stack (2-D modes)"),
                 "holder_material": Leaf((str,), None),
                 "holder_outer_diameter_mm": Leaf(NUMBER, None, (positive, finite)),
+                "holder_height_mm": Leaf(NUMBER, None, (positive, finite),
+                                         "meshed holder: its axial length, centred on the stack"),
+                "holder_mesh_size_um": Leaf(NUMBER, None, (positive, at_least(MIN_LENGTH_UM), finite),
+                                            "meshed holder: element size (default: the radial mesh size)"),
                 "clearance_um": Leaf(
                     NUMBER, None, (positive, at_least(MIN_LENGTH_UM), finite),
                     "radial gap between plunger and bore, um: the plunger's radius is R - c and "

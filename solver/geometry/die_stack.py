@@ -20,6 +20,12 @@ line there; the top layer is then meshed unstructured, with cells of ``c / CLEAR
 within ``CLEARANCE_FINE_ZONE * c`` of the annulus, growing linearly (slope
 ``CLEARANCE_GROWTH``) to the layer's own size, and every column between ``R - c`` and ``R`` has
 cells of ``c / CLEARANCE_CELLS`` across (the constants live in :mod:`solver.geometry.estimate`).
+
+A meshed die holder (:class:`HolderSpec`, 2-D modes) is the annulus ``R + g < r < R_o`` over
+the holder's height, centred on the stack, with its base face ``holder_base``. Between the
+stack's lateral surface and the holder lies the ``wall_gap`` strip ``R < r < R + g``, one cell
+across and sharing the layers' axial nodes: its law (:mod:`solver.physics.contact`) pushes and
+never pulls, so the stack and the holder touch without being tied.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import itertools
 import math
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 try:
     import dolfinx_solver  # noqa: F401  - must precede dolfinx (orders MPI first)
@@ -44,7 +50,7 @@ import gmsh
 from solver.geometry.estimate import CLEARANCE_CELLS, clearance_sizes
 from solver.geometry.estimate import divisions as _divisions  # one rule for mesh and estimate
 
-__all__ = ["LayerSpec", "StackMesh", "build_die_stack", "die_stack_model"]
+__all__ = ["HolderSpec", "LayerSpec", "StackMesh", "build_die_stack", "die_stack_model"]
 
 MODES = ("axisymmetric", "plane_strain", "3d")
 
@@ -53,10 +59,14 @@ PLUNGER_FACE = "plunger_face"
 DIE_WALL = "die_wall"
 AXIS = "axis"
 CLEARANCE_FACE = "clearance_face"
+HOLDER_BASE = "holder_base"
+HOLDER = "die_holder"
+WALL_GAP = "wall_gap"
 
 # Facet tags of the outer boundaries; interface k (counted from the base, k >= 1) gets
 # _INTERFACE_TAG_OFFSET + k. Cell tags are 1..n in stacking order.
-_BOUNDARY_TAGS = {BASE_FACE: 1, PLUNGER_FACE: 2, DIE_WALL: 3, AXIS: 4, CLEARANCE_FACE: 5}
+_BOUNDARY_TAGS = {BASE_FACE: 1, PLUNGER_FACE: 2, DIE_WALL: 3, AXIS: 4, CLEARANCE_FACE: 5,
+                  HOLDER_BASE: 6}
 _INTERFACE_TAG_OFFSET = 100
 
 # Global gmsh options the mesh depends on; set for the build and restored afterwards.
@@ -91,6 +101,25 @@ class LayerSpec:
     radius_mm: float | None = None
 
 
+@dataclass(frozen=True)
+class HolderSpec:
+    """A meshed elastic die holder around the bore (2-D modes).
+
+    Attributes:
+        outer_radius_mm: Outer radius R_o of the holder (mm).
+        height_mm: Axial length of the holder (mm), centred on the stack; at least the stack's.
+        mesh_size_mm: Element size in the holder (mm); beside the stack the axial division is
+            the layers'.
+        gap_mm: Radial width g of the contact strip between the bore and the holder (mm).
+
+    """
+
+    outer_radius_mm: float
+    height_mm: float
+    mesh_size_mm: float
+    gap_mm: float
+
+
 @dataclass
 class StackMesh:
     """Distributed mesh of a die stack with its region markers.
@@ -109,6 +138,9 @@ class StackMesh:
         layer_bounds_mm: Layer name -> ``(z_bottom, z_top)`` (mm).
         plunger_radius_mm: Radius of the plunger face (mm): the bore's, or ``R - c`` with a
             clearance (then ``facet_regions`` also has ``"clearance_face"``).
+        hardware_regions: Cell groups that are not layers: ``"die_holder"`` and ``"wall_gap"``
+            with a meshed holder (then ``facet_regions`` also has ``"holder_base"``), else empty.
+        holder: The holder's specification, or None.
 
     """
 
@@ -121,6 +153,13 @@ class StackMesh:
     radius_mm: float
     layer_bounds_mm: dict[str, tuple[float, float]]
     plunger_radius_mm: float | None = None
+    hardware_regions: dict[str, int] = field(default_factory=dict)
+    holder: HolderSpec | None = None
+
+    @property
+    def regions(self) -> dict[str, int]:
+        """Every cell group: the layers, then the hardware."""
+        return {**self.cell_regions, **self.hardware_regions}
 
 
 def interface_name(upper: str, lower: str) -> str:
@@ -145,6 +184,7 @@ def build_die_stack(
     radial_mesh_size_mm: float,
     gmsh_verbosity: int = 0,
     plunger_radius_mm: float | None = None,
+    holder: HolderSpec | None = None,
 ) -> StackMesh:
     """Mesh a stack of layers in a cylindrical die bore.
 
@@ -163,6 +203,8 @@ def build_die_stack(
         gmsh_verbosity: Value of the gmsh option ``General.Terminal`` (0 = silent).
         plunger_radius_mm: Radius R - c of a plunger narrower than the bore (2-D modes; it
             must be below the top layer's radius); None: the plunger fills the bore.
+        holder: A meshed die holder (2-D modes, every layer filling the bore, no clearance);
+            None: the wall is a boundary condition only.
 
     Returns:
         The mesh, its markers and the name -> tag maps.
@@ -173,7 +215,7 @@ def build_die_stack(
 
     """
     layers = _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity,
-                       plunger_radius_mm)
+                       plunger_radius_mm, holder)
     radius_mm = float(radius_mm)
     radial_mesh_size_mm = float(radial_mesh_size_mm)
     plunger = _plunger(radius_mm, plunger_radius_mm)
@@ -183,8 +225,8 @@ def build_die_stack(
     builder = _build_3d if mode == "3d" else _build_axisymmetric  # plane strain: same section
 
     data = mesh_on_root(
-        comm, lambda: builder(layers, z_levels, radius_mm, radial_mesh_size_mm, plunger), tdim,
-        gmsh_verbosity, "the die stack",
+        comm, lambda: builder(layers, z_levels, radius_mm, radial_mesh_size_mm, plunger, holder),
+        tdim, gmsh_verbosity, "the die stack",
     )
     if data.cell_tags is None or data.facet_tags is None:
         raise RuntimeError("model_to_mesh returned no cell or facet tags")
@@ -192,11 +234,15 @@ def build_die_stack(
     groups = data.physical_groups
     cell_names = [layer.name for layer in layers]
     facet_names = _facet_names(layers, mode, plunger < radius_mm)
-    missing = [n for n in cell_names + facet_names if n not in groups]
+    hardware_names = [HOLDER, WALL_GAP] if holder is not None else []
+    if holder is not None:
+        facet_names.append(HOLDER_BASE)
+    missing = [n for n in cell_names + hardware_names + facet_names if n not in groups]
     if missing:
         raise RuntimeError(f"physical groups missing from the gmsh model: {missing}")
     cell_regions = {name: int(groups[name].tag) for name in cell_names}
     facet_regions = {name: int(groups[name].tag) for name in facet_names}
+    hardware_regions = {name: int(groups[name].tag) for name in hardware_names}
     data.cell_tags.name = "layers"
     data.facet_tags.name = "boundaries"
     return StackMesh(
@@ -209,6 +255,8 @@ def build_die_stack(
         radius_mm=radius_mm,
         layer_bounds_mm=layer_bounds,
         plunger_radius_mm=plunger,
+        hardware_regions=hardware_regions,
+        holder=holder,
     )
 
 
@@ -220,6 +268,7 @@ def die_stack_model(
     radial_mesh_size_mm: float,
     gmsh_verbosity: int = 0,
     plunger_radius_mm: float | None = None,
+    holder: HolderSpec | None = None,
 ) -> Iterator[str]:
     """Provide the meshed gmsh model of a die stack, current inside the ``with`` block.
 
@@ -227,11 +276,11 @@ def die_stack_model(
     write it with ``gmsh.write``. Yields the model name; the gmsh state is restored on exit.
     """
     layers = _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity,
-                       plunger_radius_mm)
+                       plunger_radius_mm, holder)
     builder = _build_3d if mode == "3d" else _build_axisymmetric
     with _gmsh_session(gmsh_verbosity) as name:
         builder(layers, _z_levels(layers), float(radius_mm), float(radial_mesh_size_mm),
-                _plunger(float(radius_mm), plunger_radius_mm))
+                _plunger(float(radius_mm), plunger_radius_mm), holder)
         gmsh.model.mesh.generate(3 if mode == "3d" else 2)
         yield name
 
@@ -268,7 +317,7 @@ def _plunger(radius_mm: float, plunger_radius_mm: float | None) -> float:
 
 
 def _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity,
-              plunger_radius_mm=None) -> list[LayerSpec]:
+              plunger_radius_mm=None, holder=None) -> list[LayerSpec]:
     """Check the arguments of :func:`build_die_stack` and return the layers as a list."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -307,16 +356,40 @@ def _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity,
         if mode == "3d":
             raise ValueError(f"plunger_radius_mm < radius_mm needs a 2-D mode, got {mode!r}")
         clearance = True
+    if holder is not None:
+        _validate_holder(holder, layers, radius_mm, mode, clearance)
     names = [layer.name for layer in layers]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(f"layers must have unique names, got duplicates {duplicates}")
     # Physical-group names share one namespace in model_to_mesh's lookup table.
-    all_names = names + _facet_names(layers, mode, clearance)
+    all_names = names + _facet_names(layers, mode, clearance) + [HOLDER, WALL_GAP, HOLDER_BASE]
     clashes = sorted({n for n in all_names if all_names.count(n) > 1})
     if clashes:
         raise ValueError(f"layers names clash with boundary/interface group names: {clashes}")
     return layers
+
+
+def _validate_holder(holder, layers, radius_mm, mode, clearance: bool) -> None:
+    if not isinstance(holder, HolderSpec):
+        raise ValueError(f"holder must be a HolderSpec, got {holder!r}")
+    for name in ("outer_radius_mm", "height_mm", "mesh_size_mm", "gap_mm"):
+        _check_positive(f"holder.{name}", getattr(holder, name))
+    if mode == "3d":
+        raise ValueError(f"a meshed holder needs a 2-D mode, got {mode!r}")
+    if clearance:
+        raise ValueError("a meshed holder needs a plunger that fills the bore (no clearance)")
+    narrow = [layer.name for layer in layers if layer.radius_mm is not None
+              and layer.radius_mm < radius_mm]
+    if narrow:
+        raise ValueError(f"a meshed holder needs every layer to fill the bore, got {narrow}")
+    if holder.outer_radius_mm <= radius_mm + holder.gap_mm:
+        raise ValueError(f"holder.outer_radius_mm must exceed the bore radius plus the gap "
+                         f"{radius_mm + holder.gap_mm!r}, got {holder.outer_radius_mm!r}")
+    height = sum(float(layer.thickness_mm) for layer in layers)
+    if holder.height_mm < height:
+        raise ValueError(f"holder.height_mm must be at least the stack's height {height!r}, "
+                         f"got {holder.height_mm!r}")
 
 
 def _check_positive(argument: str, value) -> None:
@@ -393,7 +466,7 @@ def _add_interface_groups(dim: int, layers: Sequence[LayerSpec], entities: Seque
 
 def _build_axisymmetric(
     layers: Sequence[LayerSpec], z_levels: Sequence[float], radius: float, radial_size: float,
-    plunger: float,
+    plunger: float, holder: HolderSpec | None = None,
 ) -> None:
     """Build the (r, z) section as blocks with shared lines and structured triangle meshes.
 
@@ -436,6 +509,11 @@ def _build_axisymmetric(
                 loop = geo.addCurveLoop([horizontals[(i, c)], verticals[(i, c + 1)],
                                          -horizontals[(i + 1, c)], -verticals[(i, c)]])
                 blocks[i].append((c, geo.addPlaneSurface([loop])))
+    hardware = None
+    if holder is not None:  # before synchronize: the stack's mesh constraints come after it
+        hardware = _add_holder(layers, z_levels, radius, holder,
+                               [point(k, n_cols) for k in range(len(z_levels))],
+                               [verticals[(i, n_cols)] for i in range(len(layers))])
     geo.synchronize()
 
     def in_gap(c: int) -> bool:  # a column of the clearance annulus
@@ -480,6 +558,67 @@ def _build_axisymmetric(
         shared = [horizontals[(k, c)] for c in range(n_cols) if covers(k - 1, c) and covers(k, c)]
         name = interface_name(layers[k].name, layers[k - 1].name)
         gmsh.model.addPhysicalGroup(dim - 1, shared, tag=_INTERFACE_TAG_OFFSET + k, name=name)
+    if hardware is not None:
+        holders, strips, base = hardware
+        n = len(layers)
+        gmsh.model.addPhysicalGroup(2, holders, tag=n + 1, name=HOLDER)
+        gmsh.model.addPhysicalGroup(2, strips, tag=n + 2, name=WALL_GAP)
+        gmsh.model.addPhysicalGroup(1, [base], tag=_BOUNDARY_TAGS[HOLDER_BASE], name=HOLDER_BASE)
+
+
+def _add_holder(layers: Sequence[LayerSpec], z_levels: Sequence[float], radius: float,
+                holder: HolderSpec, inner: Sequence[int],
+                walls: Sequence[int]) -> tuple[list[int], list[int], int]:
+    """Add the wall-gap strip and the holder to the (r, z) section (geo kernel, before its
+    synchronisation, so the mesh constraints set here survive it); ``inner`` are the stack's
+    points on r = R by z level, ``walls`` its lateral lines by layer (each from z_i up to
+    z_i+1). Returns (holder surfaces, strip surfaces, holder base line).
+
+    The strip R < r < R + g is one transfinite cell across with each layer's axial division, so
+    its inner nodes are the stack's wall nodes. The holder is a column of transfinite blocks
+    R + g < r < R_o: beside each layer with the layer's axial division (its inner line is the
+    strip's outer line), and below and above the stack over (height - H) / 2 each with the
+    holder's own size.
+    """
+    geo = gmsh.model.geo
+    r_gap, r_out = radius + holder.gap_mm, holder.outer_radius_mm
+    extension = 0.5 * (holder.height_mm - z_levels[-1])
+    below = extension > 1e-9 * holder.height_mm
+    z_all = [-extension, *z_levels, z_levels[-1] + extension] if below else list(z_levels)
+    offset = 1 if below else 0  # index of z = 0 in z_all
+    gap_pts = [geo.addPoint(r_gap, z, 0.0) for z in z_all]
+    out_pts = [geo.addPoint(r_out, z, 0.0) for z in z_all]
+    holder_h = [geo.addLine(gap_pts[k], out_pts[k]) for k in range(len(z_all))]
+    gap_v = [geo.addLine(gap_pts[k], gap_pts[k + 1]) for k in range(len(z_all) - 1)]
+    out_v = [geo.addLine(out_pts[k], out_pts[k + 1]) for k in range(len(z_all) - 1)]
+    strip_h = [geo.addLine(inner[k], gap_pts[k + offset]) for k in range(len(z_levels))]
+
+    strips = []
+    for i in range(len(layers)):
+        loop = geo.addCurveLoop([strip_h[i], gap_v[i + offset], -strip_h[i + 1], -walls[i]])
+        strips.append(geo.addPlaneSurface([loop]))
+        geo.mesh.setTransfiniteSurface(strips[-1], "Alternate",
+                                       [inner[i], gap_pts[i + offset], gap_pts[i + offset + 1],
+                                        inner[i + 1]])
+    n_radial = _divisions(r_out - r_gap, holder.mesh_size_mm, 1)
+    for line in strip_h:
+        geo.mesh.setTransfiniteCurve(line, 2)
+    for line in holder_h:
+        geo.mesh.setTransfiniteCurve(line, n_radial + 1)
+    holders = []
+    for k in range(len(z_all) - 1):
+        i = k - offset
+        if 0 <= i < len(layers):
+            n_axial = _divisions(layers[i].thickness_mm, layers[i].mesh_size_mm, 2)
+        else:
+            n_axial = _divisions(z_all[k + 1] - z_all[k], holder.mesh_size_mm, 1)
+        geo.mesh.setTransfiniteCurve(gap_v[k], n_axial + 1)
+        geo.mesh.setTransfiniteCurve(out_v[k], n_axial + 1)
+        loop = geo.addCurveLoop([holder_h[k], out_v[k], -holder_h[k + 1], -gap_v[k]])
+        holders.append(geo.addPlaneSurface([loop]))
+        geo.mesh.setTransfiniteSurface(holders[-1], "Alternate",
+                                       [gap_pts[k], out_pts[k], out_pts[k + 1], gap_pts[k + 1]])
+    return holders, strips, holder_h[0]
 
 
 def _clearance_field(annulus: Sequence[int], clearance: float, coarse: float) -> None:
@@ -500,10 +639,10 @@ def _clearance_field(annulus: Sequence[int], clearance: float, coarse: float) ->
 
 def _build_3d(
     layers: Sequence[LayerSpec], z_levels: Sequence[float], radius: float, radial_size: float,
-    plunger: float,
+    plunger: float, holder: HolderSpec | None = None,
 ) -> None:
     """Build the cylinder by extruding a meshed disk through the layers (tetrahedra); the
-    plunger fills the bore (``_validate`` refuses a clearance in 3-D)."""
+    plunger fills the bore and there is no meshed holder (``_validate`` refuses both in 3-D)."""
     geo = gmsh.model.geo
     center = geo.addPoint(0.0, 0.0, 0.0, radial_size)
     rim = [

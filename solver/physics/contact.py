@@ -18,6 +18,19 @@ The semi-smooth derivative of <-g> (a Heaviside step) is what UFL's derivative o
 
 With a plunger clearance the same law holds the free annulus of the top face between the bore
 (r <= R) and the plunger's lateral face (r >= R - c), both rigid and frictionless.
+
+A meshed holder (``die.wall = "meshed"``) is its own elastic body; the stack touches it through
+the ``wall_gap`` strip R < r < R + g, one cell across, whose nodes are shared with both. The
+strip carries the same penalty law on its change of width, g (F_rr - 1) = u_r(R + g) - u_r(R),
+as an energy per reference volume
+
+    psi = (k_w g / 2) <1 - F_rr>^2,   so the radial traction is k_w <-(g (F_rr - 1))>,
+
+and nothing in tension or shear beyond a regularising elasticity GAP_STIFFNESS_FRACTION of the
+holder's modulus (which keeps the strip's own nodes determined; its shear traction for a slip
+s is ~GAP_STIFFNESS_FRACTION E s / 2g, ~1e-4 MPa per um, so the contact stays frictionless in
+effect). The pairing is node to node at equal reference height: exact for the small sliding of
+a stack whose layers fill the bore, which is what the meshed holder requires.
 """
 
 from __future__ import annotations
@@ -27,6 +40,12 @@ import ufl
 RIGID_PENALTY = 1.0e4
 """Rigid-wall penalty k_w = RIGID_PENALTY * E_max / h_r (MPa/mm), h_r the radial element size:
 1e4 times the radial stiffness of the stiffest wall element."""
+
+GAP_FRACTION = 0.05
+"""Width g of the contact strip of a meshed holder, as a fraction of the finest layer cell."""
+
+GAP_STIFFNESS_FRACTION = 1.0e-6
+"""Regularising Young's modulus of the contact strip, as a fraction of the holder's."""
 
 TANGENTIAL_FRACTION = 1.0e-6
 """3-D only: a tangential spring of this fraction of k_w removes the free rotation about the
@@ -81,3 +100,19 @@ def plunger_side_pressure(x, u, mode: str, plunger_radius: float, stiffness):
 def wall_force_form(x, u, mode: str, radius: float, stiffness, weight, ds_wall):
     """The resultant radial force the wall exerts, int p_c dA (N), as a scalar form."""
     return contact_pressure(x, u, mode, radius, stiffness) * weight * ds_wall
+
+
+def strip_closure(grad_u):
+    """<1 - F_rr>: the relative closure of the contact strip (F_rr = 1 + du_r/dR; 2-D modes)."""
+    return ufl.max_value(-grad_u[0, 0], 0.0)
+
+
+def strip_contact_form(grad_u, grad_v, stiffness, width: float, weight, dx_strip):
+    """int d psi: -int k_w g <1 - F_rr> dv_r/dR dV over the strip (the penalty of its closure)."""
+    return -stiffness * width * strip_closure(grad_u) * grad_v[0, 0] * weight * dx_strip
+
+
+def strip_force_form(grad_u, stiffness, weight, dx_strip):
+    """The radial force of the holder on the stack, int k_w <1 - F_rr> dV (N): the traction
+    k_w g <1 - F_rr> over the strip's volume divided by its width g, i.e. over its face."""
+    return stiffness * strip_closure(grad_u) * weight * dx_strip

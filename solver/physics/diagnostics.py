@@ -5,6 +5,7 @@ All integrals are whole-cell (2 pi r weighted in axisymmetric mode) and reduced 
 
 from __future__ import annotations
 
+import basix
 import numpy as np
 import ufl
 from dolfinx import fem
@@ -49,10 +50,14 @@ class Diagnostics:
         self.cell_fields = {k: fem.Function(Q, name=k) for k in CELL_FIELDS}
         self._cell_dofs = Q.dofmap.list[model.points.cells, 0]
         region = fem.Function(Q, name="region")
-        for name, tag in model.stack.cell_regions.items():
+        for name, tag in model.stack.regions.items():
             region.x.array[model.stack.cell_tags.find(tag)] = tag
         self.cell_fields["region"] = region
         self._n_owned = mesh.topology.index_map(mesh.topology.dim).size_local
+        hardware = [model.stack.cell_tags.find(t) for t in model.stack.hardware_regions.values()]
+        stack_cells = np.setdiff1d(np.arange(self._n_owned, dtype=np.int32),
+                                   np.concatenate([np.empty(0, np.int32), *hardware]))
+        self._stack_dofs = Q.dofmap.list[stack_cells, 0]
         self._setup_wall(model)
         self._setup_clearance(model)
         self._host_cells = np.empty(0, dtype=np.int32)
@@ -70,9 +75,22 @@ class Diagnostics:
         self._wall_nodes = nodes
         self._wall_x = V.tabulate_dof_coordinates()[nodes]
         self._wall_force = fem.form(model.wall_force)
+        self._strip = None
+        if stack.holder is not None:  # the gap is the strip's change of width, cell by cell
+            grad_u = kinematics.displacement_gradient(ufl.split(model.w)[0], model.mode,
+                                                      ufl.SpatialCoordinate(mesh))
+            ref = basix.cell.geometry(mesh.basix_cell()).mean(axis=0, keepdims=True)
+            self._strip = (fem.Expression(stack.holder.gap_mm * grad_u[0, 0], ref),
+                           stack.cell_tags.find(stack.hardware_regions["wall_gap"]))
 
     def wall_state(self) -> tuple[float, float]:
         """(radial force of the wall on the stack in N, largest gap to the wall in mm)."""
+        if self._strip is not None:
+            expr, cells = self._strip
+            gap = expr.eval(self.model.W.mesh, cells).ravel()
+            local = float(gap.max()) if gap.size else -np.inf
+            force = self.comm.allreduce(fem.assemble_scalar(self._wall_force), op=MPI.SUM)
+            return force, self.comm.allreduce(local, op=MPI.MAX)
         gdim = self.model.W.mesh.geometry.dim
         u = self.model.w.x.array[self._u_map].reshape(-1, gdim)[self._wall_nodes]
         pos = self._wall_x[:, :gdim] + u
@@ -213,9 +231,9 @@ class Diagnostics:
             self.cell_fields[k].x.array[self._cell_dofs] = value
 
     def maximum(self, name: str) -> float:
-        local = self.cell_fields[name].x.array
-        n = self.model.W.mesh.topology.index_map(self.model.W.mesh.topology.dim).size_local
-        value = float(np.max(local[:n])) if n else -np.inf
+        """Largest value of a cell field over the stack's owned cells (not the holder's)."""
+        local = self.cell_fields[name].x.array[self._stack_dofs]
+        value = float(np.max(local)) if local.size else -np.inf
         return self.comm.allreduce(value, op=MPI.MAX)
 
     def face_displacement_mm(self, name: str) -> float:

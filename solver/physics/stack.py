@@ -23,8 +23,11 @@ from dolfinx import fem
 
 from solver.case import Case
 from solver.geometry import StackMesh
-from solver.geometry.die_stack import CLEARANCE_FACE, interface_name
+from solver.geometry.die_stack import (CLEARANCE_FACE, HOLDER, HOLDER_BASE, WALL_GAP,
+                                       interface_name)
 from solver.geometry.estimate import CLEARANCE_CELLS
+from solver.materials import Material
+from solver.materials.laws import Elastic
 from solver.physics import contact, fixture, kinematics, mechanics
 from solver.physics.model import Growth, Model, build_model
 
@@ -54,7 +57,8 @@ class StackModel(Model):
 
 def wall_stiffness(case: Case) -> float:
     """Contact stiffness of the die wall (MPa/mm): the elastic holder's, or a rigid-wall
-    penalty far stiffer than any layer (see :mod:`solver.physics.contact`)."""
+    penalty far stiffer than any layer (see :mod:`solver.physics.contact`); a meshed holder
+    deforms itself, so its contact strip takes the rigid penalty."""
     if case.die_wall.type == "elastic":
         return fixture.holder_stiffness_MPa_per_mm(
             case.die_wall.holder.elastic, case.die_radius_mm, case.die_wall.holder_outer_radius_mm
@@ -62,6 +66,21 @@ def wall_stiffness(case: Case) -> float:
     # the radial stiffness of a wall element is ~E / h_r, h_r the radial element size
     e_max = max(layer.material.elastic.youngs_modulus_MPa for layer in case.layers)
     return contact.RIGID_PENALTY * e_max / case.radial_mesh_size_mm
+
+
+def hardware_materials(case: Case) -> dict[str, Material]:
+    """The meshed holder's regions: the holder's material and the contact strip's
+    regularising elasticity (:mod:`solver.physics.contact`)."""
+    if case.die_wall.type != "meshed":
+        return {}
+    holder = case.die_wall.holder
+    strip = Material(
+        name=WALL_GAP, description="contact strip between the stack and the meshed holder",
+        category="structural",
+        elastic=Elastic(contact.GAP_STIFFNESS_FRACTION * holder.elastic.youngs_modulus_MPa, 0.0,
+                        source="regularisation of the contact strip (solver.physics.contact)"),
+    )
+    return {HOLDER: holder, WALL_GAP: strip}
 
 
 def plunger_side_stiffness(case: Case) -> float:
@@ -85,8 +104,9 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
     """Function spaces, fields, boundary conditions and forms for ``case`` on ``stack``."""
     mesh, mode = stack.mesh, case.mode
     materials = {layer.name: layer.material for layer in case.layers}
+    materials.update(hardware_materials(case))
     core = build_model(
-        mesh, stack.cell_tags, stack.cell_regions, materials, mode,
+        mesh, stack.cell_tags, stack.regions, materials, mode,
         case.numerics.element_degree, case.temperature_K,
         Growth(case.plating_region, case.cathode_region),
         stress_coupling=case.stress_coupling, hosts=case.host_regions,
@@ -94,25 +114,15 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
     )
     model = StackModel(**{f: getattr(core, f) for f in Model.__dataclass_fields__})
     model.case, model.stack = case, stack
-    W, u, v, x, weight = model.W, model.u, model.v, model.x, model.weight
+    W, x, weight = model.W, model.x, model.weight
 
-    # the die wall: unilateral contact on the lateral surface, its own form (facet rule); with
-    # a clearance the bore wall also bounds the top face's free annulus as it extrudes
-    ds = ufl.Measure("ds", domain=mesh, subdomain_data=stack.facet_tags,
-                     metadata={"quadrature_degree": 2 * case.numerics.element_degree})
-    ds_wall = ds(tuple(stack.facet_regions[name] for name in ("die_wall", CLEARANCE_FACE)
-                       if name in stack.facet_regions))
+    # the die wall: unilateral contact on the stack's lateral surface (a rigid or Winkler wall),
+    # or the contact strip of a meshed holder
     model.wall_stiffness = wall_stiffness(case)
-    wall = contact.wall_contact_form(u, v, case.die_radius_mm, model.wall_stiffness, mode, x,
-                                     weight, ds_wall)
-    model.wall_force = contact.wall_force_form(x, u, mode, case.die_radius_mm,
-                                               model.wall_stiffness, weight, ds_wall)
-    if CLEARANCE_FACE in stack.facet_regions:  # the plunger's lateral face bounds the gap
-        ds_gap, k_side = ds(stack.facet_regions[CLEARANCE_FACE]), plunger_side_stiffness(case)
-        wall = wall + contact.plunger_side_form(u, v, case.plunger_radius_mm, k_side, mode, x,
-                                                weight, ds_gap)
-        model.plunger_side_force = contact.plunger_side_pressure(
-            x, u, mode, case.plunger_radius_mm, k_side) * weight * ds_gap
+    if stack.holder is not None:
+        wall = _holder_contact(model, stack, case)
+    else:
+        wall = _wall_contact(model, stack, case)
     model.residual.append(wall)
     model.jacobian.append(ufl.derivative(wall, model.w, ufl.TrialFunction(W)))
 
@@ -133,6 +143,8 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
         return fem.locate_dofs_topological(W.sub(0).sub(comp), fdim, facets)
 
     bcs = [fem.dirichletbc(0.0, dofs_on("base_face", zc), W.sub(0).sub(zc))]
+    if HOLDER_BASE in stack.facet_regions:  # the holder stands on the base plate, sliding
+        bcs.append(fem.dirichletbc(0.0, dofs_on(HOLDER_BASE, zc), W.sub(0).sub(zc)))
     plunger_dofs = dofs_on("plunger_face", zc)
     bcs.append(fem.dirichletbc(0.0, plunger_dofs, W.sub(0).sub(zc)))
     if mode != "3d":
@@ -164,3 +176,38 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
     model.increment_bcs = bcs
     model.plunger_dofs = plunger_dofs
     return model
+
+
+def _wall_contact(model: StackModel, stack: StackMesh, case: Case):
+    """The bore as a rigid or Winkler wall on the stack's lateral surface (and, with a
+    clearance, the plunger's side on the free annulus); sets the force forms."""
+    u, v, x, weight, mode = model.u, model.v, model.x, model.weight, case.mode
+    ds = ufl.Measure("ds", domain=stack.mesh, subdomain_data=stack.facet_tags,
+                     metadata={"quadrature_degree": 2 * case.numerics.element_degree})
+    ds_wall = ds(tuple(stack.facet_regions[name] for name in ("die_wall", CLEARANCE_FACE)
+                       if name in stack.facet_regions))
+    wall = contact.wall_contact_form(u, v, case.die_radius_mm, model.wall_stiffness, mode, x,
+                                     weight, ds_wall)
+    model.wall_force = contact.wall_force_form(x, u, mode, case.die_radius_mm,
+                                               model.wall_stiffness, weight, ds_wall)
+    if CLEARANCE_FACE in stack.facet_regions:  # the plunger's lateral face bounds the gap
+        ds_gap, k_side = ds(stack.facet_regions[CLEARANCE_FACE]), plunger_side_stiffness(case)
+        wall = wall + contact.plunger_side_form(u, v, case.plunger_radius_mm, k_side, mode, x,
+                                                weight, ds_gap)
+        model.plunger_side_force = contact.plunger_side_pressure(
+            x, u, mode, case.plunger_radius_mm, k_side) * weight * ds_gap
+    return wall
+
+
+def _holder_contact(model: StackModel, stack: StackMesh, case: Case):
+    """The meshed holder's contact strip (penalty on its closure); sets the wall-force form."""
+    mode, x = case.mode, model.x
+    dx_strip = ufl.Measure("dx", domain=stack.mesh, subdomain_data=stack.cell_tags,
+                           metadata={"quadrature_degree": 2 * case.numerics.element_degree})(
+        stack.hardware_regions[WALL_GAP])
+    grad_u = kinematics.displacement_gradient(model.u, mode, x)
+    grad_v = kinematics.displacement_gradient(model.v, mode, x)
+    model.wall_force = contact.strip_force_form(grad_u, model.wall_stiffness, model.weight,
+                                                dx_strip)
+    return contact.strip_contact_form(grad_u, grad_v, model.wall_stiffness,
+                                      stack.holder.gap_mm, model.weight, dx_strip)
