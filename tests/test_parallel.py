@@ -37,9 +37,14 @@ CASES = {
         electrochemistry={},
         fixture={"type": "fixed_gap", "preload_MPa": 10.0, "frame_stiffness_N_per_mm": 10900.0},
         protocol=[{"step": "hold", "duration_h": 0.02}],
-        # without F-bar: with it, the step size of this disc collapses to ~1e-6 s once it meets
-        # the wall (Newton needs 9-15 iterations there), an open problem of F-bar with contact
-        numerics={"element_degree": 2, "f_bar": False},
+        numerics={"element_degree": 2},  # F-bar (P1) on the creeping disc
+        output={"field_formats": ["xdmf"]},
+    ),
+    # a full cell charging in a meshed PEEK holder (unilateral contact through the strip)
+    "meshed_holder": stack_doc(
+        die={"wall": "meshed", "holder_material": "peek", "holder_outer_diameter_mm": 20.0,
+             "holder_height_mm": 4.0, "holder_mesh_size_um": 1000.0},
+        numerics={"element_degree": 2, "dt_initial_s": 60.0, "dt_max_s": 60.0},
         output={"field_formats": ["xdmf"]},
     ),
     # Li extruding through the clearance of a plunger narrower than the bore
