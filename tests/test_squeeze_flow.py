@@ -13,19 +13,20 @@ Maxwell times (0.01 s here) and the measured rate, over the second half of the r
 
 The comparison is in pressure: the mean pressure Scott's law needs for the thinning rate the FE
 disc shows, p_Scott = p (rate_FE / rate_Scott)^(1/n); reported as p / p_Scott, the FE disc's
-resistance over the lubrication theory's. Error budget (P2 with F-bar, the default, and without;
-cells of h/4 or h/8 through the thickness; rate over the last quarter of the run):
+resistance over the lubrication theory's. Error budget (P2 with F-bar on P1, the default; with
+F-bar on P0, and without; cells of h/4 or h/8 through the thickness; rate over the last quarter
+of the run):
 
-    n   h/R    F-bar h/4   F-bar h/8   no F-bar h/4   no F-bar h/8
-    1   0.10   0.9732      0.9937      1.0184         1.0099
-    3   0.05   1.0051 (t_end 640 s), 0.9920 (160 s)
+    n   h/R    F-bar P1 h/4   h/8      F-bar P0 h/4   h/8      no F-bar h/4   h/8
+    1   0.10   1.0114         1.0065   0.9732         0.9937   1.0184         1.0099
+    3   0.05   1.0051 (P0, t_end 640 s), 0.9920 (P0, 160 s)
 
 The lubrication limit is exact only as h/R -> 0: it neglects the extensional part of the flow
-and the rim, a few h wide (about +1 % at n = 1, h/R = 0.1: the h/8 values). F-bar converges at
-first order (cell-constant dilatation; docs/verification.md, the locking study), so at h/4 the
-mesh error is about 2 %: the n = 1 bound is 4 % (2 % mesh + 1 % lubrication, with margin). The
-n = 3 run (slow marker) drifts by 1.3 % between 160 s and 640 s (flow concentrating at the
-sticking rim): its bound is 3 %.
+and the rim, a few h wide (about +1 % at n = 1, h/R = 0.1: the h/8 values, which P1 F-bar and
+plain P2 approach from above). At h/4 the mesh error is then about 1 % (P1) or 2.7 % (P0, first
+order): the n = 1 bound is 4 % (2 % mesh + 1 % lubrication, with margin). The n = 3 run (slow
+marker) drifted by 1.3 % between 160 s and 640 s (flow concentrating at the sticking rim): its
+bound is 3 %.
 """
 
 from __future__ import annotations
