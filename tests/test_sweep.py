@@ -320,3 +320,44 @@ def test_the_shipped_sweeps_are_valid():
     assert len(big.points) == 12
     assert {p.case.fixture.type for p in big.points} == {"fixed_gap", "spring"}
     assert {p.case.protocol[1].pressure_MPa for p in big.points} == {2.0, 5.0, 10.0}
+
+
+def test_a_stopped_point_goes_on_from_its_checkpoint(tmp_path, capsys):
+    """A point stopped by SIGTERM (as Slurm does at the time limit) with a checkpoint is
+    continued by ``--restart`` when the array task or the local sweep runs it again, and its
+    series.csv is the uninterrupted run's, byte for byte (1 rank; tests/test_restart.py)."""
+    from tests.probes import INJECT
+    from tests.test_restart import CASE
+
+    spec = _spec(tmp_path, '[sweep.vary]\n"fixture.preload_MPa" = [5.0]\n', CASE)
+    out = tmp_path / "out"
+    code, _, err = _ssb(capsys, "sweep", str(spec), "--out", str(out), "--slurm")
+    assert code == 0, err
+    sweep_dir = SweepDir(load_sweep(spec), out)
+    [point] = sweep_dir.sweep.points
+    fresh = sweep_dir.command(point)
+    assert "--restart" not in fresh
+    reference = tmp_path / "reference"
+    done = subprocess.run([sys.executable, "-m", "solver.cli", "run", str(out / "base.toml"),
+                           "--out", str(reference), "-q", *fresh[fresh.index("--quiet") + 1:]],
+                          env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    def stop():
+        stopped = subprocess.run([sys.executable, INJECT, "0", "sigterm:12", *fresh[3:]],
+                                 env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert stopped.returncode == 143, stopped.stderr[-2000:]
+        assert sweep_dir.resumable(point) and "--restart" in sweep_dir.command(point)
+
+    stop()
+    task = subprocess.run(["bash", str(out / "slurm_array.sh")], capture_output=True, text=True,
+                          timeout=300, env={**ENV, "SLURM_ARRAY_TASK_ID": "0"}, cwd=tmp_path)
+    assert task.returncode == 0, task.stdout + task.stderr
+    assert "continuing from its checkpoint" in task.stdout
+    series = sweep_dir.point_dir(point) / "series.csv"
+    assert series.read_bytes() == (reference / "series.csv").read_bytes()
+
+    stop()
+    code, text, err = _ssb(capsys, "sweep", str(spec), "--out", str(out))
+    assert code == 0, text + err
+    assert series.read_bytes() == (reference / "series.csv").read_bytes()

@@ -28,6 +28,8 @@ from pathlib import Path
 import tomli_w
 
 import solver
+from solver.io.checkpoint import DIRECTORY as CHECKPOINT_DIRECTORY
+from solver.io.checkpoint import MANIFEST as CHECKPOINT_MANIFEST
 from solver.sweep.spec import Point, Sweep, SweepError, toml_literal, value_text
 
 OUTPUT = "ssb.out"
@@ -108,9 +110,16 @@ class SweepDir:
         """The run directory of ``point``."""
         return self.root / "points" / point.name
 
+    def resumable(self, point: Point) -> bool:
+        """Whether ``point`` stopped before it finished, leaving a restart checkpoint."""
+        manifest = self.point_dir(point) / CHECKPOINT_DIRECTORY / CHECKPOINT_MANIFEST
+        return manifest.is_file() and not self.finished(point)
+
     def command(self, point: Point, ranks: int = 1, python: str = sys.executable,
                 mpirun: str | None = None) -> list[str]:
-        """``[mpirun -n R] python -m solver.cli run base.toml --out POINT ... --set ...``."""
+        """``[mpirun -n R] python -m solver.cli run base.toml --out POINT ... --set ...``, or
+        ``... --restart POINT`` when the point stopped with a checkpoint (a run ended by a
+        signal, e.g. Slurm's at the time limit): it goes on from there."""
         launch = []
         if ranks > 1:
             mpirun = mpirun or find_mpirun()
@@ -119,8 +128,10 @@ class SweepDir:
                                  "or on PATH")
             launch = [mpirun, "-n", str(ranks)]
         sets = [a for s in point.sets for a in ("--set", s)]
-        return [*launch, python, "-m", "solver.cli", "run", str(self.base),
-                "--out", str(self.point_dir(point)), "--overwrite", "--quiet", *sets]
+        target = (["--restart", str(self.point_dir(point))] if self.resumable(point)
+                  else ["--out", str(self.point_dir(point)), "--overwrite"])
+        return [*launch, python, "-m", "solver.cli", "run", str(self.base), *target,
+                "--quiet", *sets]
 
     def spec_text(self) -> str:
         """Return the spec with its ranges written out and its base the copy beside it.

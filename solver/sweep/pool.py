@@ -93,10 +93,11 @@ class Pool:
     def _start(self, point: Point) -> None:
         run_dir = self.dir.point_dir(point)
         run_dir.mkdir(parents=True, exist_ok=True)
+        command = self.command(point)  # before the summary goes: it decides on a restart
         (run_dir / "summary.json").unlink(missing_ok=True)  # an earlier attempt's ending
-        output = (run_dir / OUTPUT).open("w")
+        output = (run_dir / OUTPUT).open("a" if "--restart" in command else "w")
         try:
-            process = subprocess.Popen(self.command(point), stdout=output,
+            process = subprocess.Popen(command, stdout=output,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                        env=run_environment())
         except OSError as err:

@@ -1,8 +1,9 @@
 """Batch scripts of a sweep: a Slurm job array (task i runs point i) and a plain bash script.
 
 Both run the same command per point as the local pool (:meth:`SweepDir.command`), skip a
-point whose ``summary.json`` says ``completed``, and write the point's output to its
-``ssb.out``. The environment lines (modules, conda) are comments for the cluster user to edit;
+point whose ``summary.json`` says ``completed``, continue a point that stopped with a restart
+checkpoint (``--restart``: a job killed at its time limit by SIGTERM goes on when resubmitted),
+and append the point's output to its ``ssb.out``. The environment lines (modules, conda) are comments for the cluster user to edit;
 ``PYTHON``, ``MPIRUN`` and ``SWEEP_DIR`` may be overridden from the environment.
 """
 
@@ -12,6 +13,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from solver.io.checkpoint import DIRECTORY as CHECKPOINT_DIRECTORY
+from solver.io.checkpoint import MANIFEST as CHECKPOINT_MANIFEST
 from solver.sweep.layout import OUTPUT, SweepDir, find_mpirun, source_checkout
 
 SLURM = "slurm_array.sh"
@@ -48,14 +51,19 @@ run_point() {{
         echo "point $index ($name): completed before, skipped"
         return 0
     fi
+    local target=(--out "$dir" --overwrite) state="running"
+    if [ -f "$dir/{checkpoint}" ]; then  # stopped before (a signal): go on from its checkpoint
+        target=(--restart "$dir") state="continuing from its checkpoint"
+    fi
     mkdir -p "$dir"
     rm -f "$dir/summary.json"
+    if [ "$state" = running ]; then : > "$dir/{output}"; fi  # a restart appends to it
     local launch=()
     if [ "$RANKS" -gt 1 ]; then launch=($MPIRUN -n "$RANKS"); fi
-    echo "point $index ($name): running"
+    echo "point $index ($name): $state"
     local status=0
     ${{launch[@]+"${{launch[@]}}"}} "$PYTHON" -m solver.cli run "$SWEEP_DIR/base.toml" \\
-        --out "$dir" --overwrite --quiet "$@" > "$dir/{output}" 2>&1 || status=$?
+        "${{target[@]}}" --quiet "$@" >> "$dir/{output}" 2>&1 || status=$?
     if [ "$status" -eq 0 ]; then
         echo "point $index ($name): completed"
     else
@@ -141,6 +149,7 @@ def write_scripts(sweep_dir: SweepDir, ranks: int, python: str = sys.executable,
         root=_dq(root), python=_dq(python), mpirun=_dq(mpirun or find_mpirun() or "mpirun"),
         ranks=ranks,
         npoints=len(sweep.points), cases=_cases(sweep_dir), output=OUTPUT,
+        checkpoint=f"{CHECKPOINT_DIRECTORY}/{CHECKPOINT_MANIFEST}",
         source=_source())
     out = []
     for file, template in ((SLURM, _SLURM), (BATCH, _BATCH)):
