@@ -13,6 +13,7 @@
     result.plot("pressure.png")              # the per-step pressure plot, measured points too
     result.show("von_mises_MPa").show()      # a pyvista picture of a field (viz extra)
     again = api.open_run("runs/fg_3MPa")     # the same Result from a finished run directory
+    api.run(case, "runs/fg_3MPa", restart=True)  # continue a stopped run from its checkpoint
 
 ``load_case`` takes the same dotted keys as ``ssb run --set`` and raises
 :class:`solver.case.CaseError` naming the key on bad input. ``run`` runs on the MPI
@@ -105,19 +106,43 @@ def _array(values: list) -> np.ndarray:
     return np.array(["" if v is None else str(v) for v in values])
 
 
-def run(case: Case, out: str | Path | None = None, quiet: bool = False, comm=None) -> Result:
-    """Run ``case`` into ``out`` (default: a new ``runs/<case>-<timestamp>``)."""
+def run(case: Case, out: str | Path | None = None, quiet: bool = False, comm=None,
+        restart: bool = False) -> Result:
+    """Run ``case`` into ``out`` (default: a new ``runs/<case>-<timestamp>``).
+
+    ``restart=True`` continues the stopped run in ``out`` from its last checkpoint, as
+    ``ssb run CASE --restart OUT`` does: ``case`` must be the case it was started with (only
+    ``output.*`` keys may differ), else :class:`solver.io.checkpoint.CheckpointError` names the
+    first key that differs.
+    """
     from mpi4py import MPI
 
-    from solver.io.rundir import default_run_dir, silence_terminal
+    from solver.faults import RootError, on_root
+    from solver.io.checkpoint import CheckpointError
+    from solver.io.rundir import RunDirError, default_run_dir, silence_terminal
     from solver.run import Run
 
     comm = comm or MPI.COMM_WORLD
+    if restart and out is None:
+        raise ValueError("run(restart=True) needs out, the directory of the stopped run")
     out = Path(out) if out is not None else default_run_dir(case.name, comm)
-    job = Run(case, out, comm)
-    if quiet:
-        silence_terminal(job.log)
-    return Result(out, job.execute())
+    lock, manifest = None, None
+    if restart:
+        from solver.restart import claim_restart
+
+        try:
+            lock, manifest = on_root(comm, lambda: claim_restart(str(out), case),
+                                     (RunDirError, CheckpointError))
+        except RootError as err:  # the same error on every rank
+            raise CheckpointError(str(err)) from None
+    try:
+        job = Run(case, out, comm, restart=manifest)
+        if quiet:
+            silence_terminal(job.log)
+        return Result(out, job.execute())
+    finally:
+        if lock is not None and comm.rank == 0:
+            lock.release()
 
 
 def open_run(directory: str | Path) -> Result:

@@ -122,8 +122,9 @@ def _prepare(comm, args):
     case = on_root(comm, lambda: load_case(args.case, args.sets), (CaseError,))
     if args.restart is not None:
         from solver.io.checkpoint import CheckpointError
+        from solver.restart import claim_restart
 
-        run_dir, manifest = on_root(comm, lambda: _claim_restart(args.restart, case),
+        run_dir, manifest = on_root(comm, lambda: claim_restart(args.restart, case),
                                     (RunDirError, CheckpointError))
         return case, run_dir.path, run_dir if comm.rank == 0 else None, manifest
     out = args.out if args.out is not None else str(default_run_dir(case.name, comm))
@@ -131,22 +132,6 @@ def _prepare(comm, args):
         print(f"run directory: {out}", flush=True)
     run_dir = on_root(comm, lambda: claim(out, args.case, args.overwrite), (RunDirError,))
     return case, run_dir.path, run_dir if comm.rank == 0 else None, None
-
-
-def _claim_restart(directory: str, case):
-    """Lock the stopped run's directory and read its checkpoint; the case must be its case."""
-    from solver.io.checkpoint import read_manifest
-    from solver.io.rundir import claim_existing
-    from solver.restart import check_case
-
-    run_dir = claim_existing(directory)
-    try:
-        manifest = read_manifest(run_dir.path)
-        check_case(manifest, case.resolved, directory)
-    except BaseException:
-        run_dir.release()
-        raise
-    return run_dir, manifest
 
 
 def _report(comm, summary: dict, out: Path) -> int:

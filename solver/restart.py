@@ -87,6 +87,28 @@ def check_case(manifest: dict, resolved: dict, run_dir) -> None:
             "restart (run it as a new case instead)")
 
 
+def claim_restart(directory: str, case):
+    """Lock the stopped run's directory and read its checkpoint (rank 0); the case must be
+    its case. Returns (the locked RunDirectory, the manifest).
+
+    Raises:
+        RunDirError: not a run directory, or a live run holds it.
+        CheckpointError: no complete checkpoint, or another case.
+
+    """
+    from solver.io.checkpoint import read_manifest
+    from solver.io.rundir import claim_existing
+
+    run_dir = claim_existing(directory)
+    try:
+        manifest = read_manifest(run_dir.path)
+        check_case(manifest, case.resolved, directory)
+    except BaseException:
+        run_dir.release()
+        raise
+    return run_dir, manifest
+
+
 @dataclass
 class Resume:
     """A checkpoint read and checked on every rank, ready to be taken up."""

@@ -260,3 +260,19 @@ def test_checkpoints_fall_due_by_steps_and_by_wall_time():
     assert not points.due()
     now[0] = 30 * 60.0
     assert points.due()
+
+
+def test_the_api_continues_a_stopped_run(runs, tmp_path):
+    """``api.run(case, out, restart=True)``, in this process, continues a run stopped by
+    SIGTERM to the uninterrupted run's series.csv, byte for byte; another case is refused
+    with the key that differs."""
+    from solver import api
+
+    out = runs.stopped(1, 0, "20", tmp_path / "run")
+    with pytest.raises(checkpoint.CheckpointError, match="fixture.preload_MPa"):
+        api.run(api.load_case(out / "case.toml", {"fixture.preload_MPa": 4.0}), out,
+                quiet=True, restart=True)
+    result = api.run(api.load_case(out / "case.toml"), out, quiet=True, restart=True)
+    assert result.status == "completed"
+    expected = runs.reference(1)
+    assert (out / "series.csv").read_bytes() == (expected / "series.csv").read_bytes()
