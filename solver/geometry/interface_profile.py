@@ -27,8 +27,9 @@ the Li underside ``z_li(u) = z_s(u) + g(u)`` with the initial gap ``g >= 0``:
   the Gaussian autocorrelation ``C(tau) = R_q^2 exp(-tau^2 / l'^2)``; ``S(k_cut) =
   SPECTRUM_CUTOFF S(0)``) and ``phi_j`` uniform in ``[0, 2 pi)`` from
   ``numpy.random.default_rng(seed)``, so the same seed gives the same surface on every rank and
-  machine. The modes are orthogonal over the period ``L``, so the amplitudes, scaled to
-  ``sum_j A_j^2 / 2 = R_q^2``, give a profile of mean exactly 0 and RMS exactly ``R_q`` over
+  machine (in 3-D the two-dimensional form, Shinozuka & Deodatis 1996, Applied Mechanics
+  Reviews 49, 29-53, doi:10.1115/1.3101883). The modes are orthogonal over the period ``L``,
+  so the amplitudes, scaled to ``sum_j A_j^2 / 2 = R_q^2``, give a profile of mean exactly 0 and RMS exactly ``R_q`` over
   the domain (along a radius, uniformly weighted, in the axisymmetric mode, where the profile
   is a function of ``r``; its slope at the axis is generally not zero, a shallow cone tip). Its
   autocorrelation over the period (circular, along x and y in 3-D) is
@@ -43,9 +44,10 @@ the Li underside ``z_li(u) = z_s(u) + g(u)`` with the initial gap ``g >= 0``:
   raised over a disk (a strip in plane strain) of width ``w``: a spherical cap (a circular
   segment in plane strain) of depth ``d <= w / 2``,
   ``g(rho) = sqrt(R_c^2 - rho^2) - (R_c - d)`` for ``rho = |u - c| < w / 2``,
-  ``R_c = (w^2 / 4 + d^2) / (2 d)``. A cap rather than a half ellipse: its slope is finite at
-  the rim (contact angle ``asin(w / (2 R_c))``), so the piecewise-linear mesh converges to it
-  as ``O(h^2)`` where the square-root rim of an ellipse would give ``O(h^1.5)``. Voids are
+  ``R_c = (w^2 / 4 + d^2) / (2 d)``. A cap rather than a half ellipse: its rim meets the
+  electrolyte at the angle ``asin(w / (2 R_c))`` (90 degrees only for the half sphere), so a
+  shallow void is the thin lens that stripping leaves, where a half ellipse would always end
+  in a vertical wall; and a sphere is cut exactly from the Li by the mesh builder. Voids are
   centred at ``(i + 1/2) L / count`` (plane strain; a ``k x k`` grid in 3-D) or placed at
   random without overlap from ``seed``; axisymmetric, a single void on the axis.
 
