@@ -481,6 +481,13 @@ def test_bad_arguments_name_the_argument(fields, mode, message):
         build_interface(COMM, s, mode)
 
 
+def test_a_surface_too_steep_for_the_mesh_is_refused():
+    """a = 9 um over lambda = 10 um (slope 5.7) inverts cells of the column mapping."""
+    s = spec("wavy", amplitude_mm=0.009, wavelength_mm=0.01, interface_mesh_size_mm=0.00125)
+    with pytest.raises(RuntimeError, match="too steep for interface_mesh_size_mm"):
+        build_interface(COMM, s, "plane_strain")
+
+
 def test_bad_spec_and_verbosity():
     with pytest.raises(ValueError, match="spec must be an InterfaceSpec"):
         build_interface(COMM, {"kind": "flat"}, "plane_strain")

@@ -373,7 +373,7 @@ def _check_orientation(before: np.ndarray, after: np.ndarray, cells: np.ndarray,
         raise RuntimeError(
             f"mapping the {region} mesh onto the surface inverts or flattens "
             f"{int(np.sum(ratio <= 1e-3))} cell(s): the surface is too steep for "
-            f"interface_mesh_size_mm; refine it or reduce the amplitude/roughness/void depth")
+            f"interface_mesh_size_mm; refine it, or reduce the amplitude or the roughness")
 
 
 def _discrete_model(raw: _RawMesh, spec: InterfaceSpec, profile: InterfaceProfile,

@@ -29,11 +29,12 @@ the Li underside ``z_li(u) = z_s(u) + g(u)`` with the initial gap ``g >= 0``:
   ``numpy.random.default_rng(seed)``, so the same seed gives the same surface on every rank and
   machine (in 3-D the two-dimensional form, Shinozuka & Deodatis 1996, Applied Mechanics
   Reviews 49, 29-53, doi:10.1115/1.3101883). The modes are orthogonal over the period ``L``,
-  so the amplitudes, scaled to ``sum_j A_j^2 / 2 = R_q^2``, give a profile of mean exactly 0 and RMS exactly ``R_q`` over
-  the domain (along a radius, uniformly weighted, in the axisymmetric mode, where the profile
-  is a function of ``r``; its slope at the axis is generally not zero, a shallow cone tip). Its
-  autocorrelation over the period (circular, along x and y in 3-D) is
-  ``rho(tau) = sum_j A_j^2 cos(k_jx tau) / sum_j A_j^2``, whatever the seed. A zero-mean
+  so the amplitudes, scaled to ``sum_j A_j^2 / 2 = R_q^2``, give a profile of mean exactly 0
+  and RMS exactly ``R_q`` over the domain (along a radius, uniformly weighted, in the
+  axisymmetric mode, where the profile is a function of ``r``; its slope at the axis is
+  generally not zero, a shallow cone tip). Its autocorrelation over the period (circular,
+  along x and y in 3-D) is ``rho(tau) = sum_j A_j^2 cos(k_jx tau) / sum_j A_j^2``, whatever
+  the seed. A zero-mean
   periodic profile cannot have the Gaussian autocorrelation itself (``rho`` integrates to
   zero over the period): with ``l' = l_c`` it would fall to ``1/e`` short of ``l_c``, by
   about ``sqrt(pi) l_c / L`` in 1-D (9 % at ``L = 20 l_c``). The width ``l'`` is therefore
@@ -61,7 +62,7 @@ plane strain, ``pi d (3 w^2 / 4 + d^2) / 6`` per void over ``pi L^2`` (axisymmet
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -94,8 +95,9 @@ SPECTRUM_CUTOFF = 1e-6
 """Rough modes are kept while the spectral density is above this fraction of its peak."""
 RANDOM_TRIES = 1000
 """Random void placement: tries per void before giving up."""
-SAMPLES_PER_CELL = 4
-"""The profile arrays sample the surface this many times per interface cell."""
+SAMPLES_PER_CELL = {1: 4, 2: 2}
+"""The profile arrays sample the surface this many times per interface cell (by the number of
+lateral coordinates: a 3-D grid has the square of it per cell)."""
 
 # Which optional fields each kind takes (every other optional field must stay None).
 _KIND_FIELDS = {
@@ -155,7 +157,7 @@ class InterfaceProfile:
     """The electrolyte surface ``z_s(u)`` and the Li underside ``z_li(u) = z_s(u) + g(u)``.
 
     Evaluate them anywhere with :meth:`electrolyte_z` and :meth:`li_z`; the arrays sample them
-    on a uniform grid of ``SAMPLES_PER_CELL`` points per interface cell.
+    on a uniform grid of ``SAMPLES_PER_CELL`` points per interface cell (4 in 2-D, 2 x 2 in 3-D).
 
     Attributes:
         kind: The surface kind.
@@ -256,7 +258,7 @@ def interface_profile(spec: InterfaceSpec, mode: str) -> InterfaceProfile:
     elif spec.kind == "voids":
         centers = _void_centers(spec, mode)
         width, depth = float(spec.void_width_mm), float(spec.void_depth_mm)
-    spacing = spec.interface_mesh_size_mm / SAMPLES_PER_CELL
+    spacing = spec.interface_mesh_size_mm / SAMPLES_PER_CELL[lateral]
     x = np.linspace(0.0, spec.extent_mm, max(2, math.ceil(spec.extent_mm / spacing)) + 1)
     volume = _void_volume_per_area(mode, spec.extent_mm, len(centers), width, depth)
     profile = InterfaceProfile(
@@ -271,11 +273,9 @@ def interface_profile(spec: InterfaceSpec, mode: str) -> InterfaceProfile:
     shape = (x.size, x.size) if lateral == 2 else (x.size,)
     zs = profile.electrolyte_z(grid).reshape(shape)
     zl = (zs.ravel() + profile.gap(grid)).reshape(shape)
-    object.__setattr__(profile, "electrolyte_z_samples_mm", zs)
-    object.__setattr__(profile, "li_z_samples_mm", zl)
     if spec.kind == "rough":
         _check_excursion(spec, "rq_mm", float(np.max(np.abs(zs - profile.nominal_z_mm))))
-    return profile
+    return replace(profile, electrolyte_z_samples_mm=zs, li_z_samples_mm=zl)
 
 
 def profile_statistics(heights, spacing_mm: float) -> tuple[float, float]:
