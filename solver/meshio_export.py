@@ -26,13 +26,16 @@ def export_case_mesh(case, out: str | Path) -> Path:
 
     layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm, lay.radius_mm)
               for lay in case.layers]
+    from solver.run import holder_spec
+
     plunger = case.plunger_radius_mm if case.clearance_mm > 0 else None
     return export_stack_mesh(layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm,
-                             out, plunger)
+                             out, plunger, holder_spec(case))
 
 
 def export_stack_mesh(layers, radius_mm: float, mode: str, radial_mesh_size_mm: float,
-                      out: str | Path, plunger_radius_mm: float | None = None) -> Path:
+                      out: str | Path, plunger_radius_mm: float | None = None,
+                      holder=None) -> Path:
     """Mesh a die stack (:func:`solver.geometry.build_die_stack` arguments) into ``out``."""
     from solver.geometry import build_die_stack
 
@@ -48,21 +51,23 @@ def export_stack_mesh(layers, radius_mm: float, mode: str, radial_mesh_size_mm: 
     comm.barrier()
     if out.suffix == ".xdmf":
         write_xdmf(build_die_stack(comm, layers, radius_mm, mode, radial_mesh_size_mm,
-                                   plunger_radius_mm=plunger_radius_mm), out)
+                                   plunger_radius_mm=plunger_radius_mm, holder=holder), out)
     elif comm.rank == 0:  # gmsh and meshio write the whole mesh from one process
-        _write_gmsh_or_vtu(layers, radius_mm, mode, radial_mesh_size_mm, out, plunger_radius_mm)
+        _write_gmsh_or_vtu(layers, radius_mm, mode, radial_mesh_size_mm, out, plunger_radius_mm,
+                           holder)
     comm.barrier()
     return out
 
 
 def _write_gmsh_or_vtu(layers, radius_mm: float, mode: str, radial_mesh_size_mm: float,
-                       out: Path, plunger_radius_mm: float | None = None) -> None:
+                       out: Path, plunger_radius_mm: float | None = None,
+                       holder=None) -> None:
     import gmsh
 
     from solver.geometry import die_stack_model
 
     with die_stack_model(layers, radius_mm, mode, radial_mesh_size_mm,
-                         plunger_radius_mm=plunger_radius_mm):
+                         plunger_radius_mm=plunger_radius_mm, holder=holder):
         gmsh.option.setNumber("Mesh.MshFileVersion", 4.1)
         if out.suffix == ".msh":
             gmsh.write(str(out))
@@ -99,7 +104,7 @@ def write_xdmf(body, out: Path) -> None:
         xdmf.write_mesh(mesh)
         xdmf.write_meshtags(body.cell_tags, mesh.geometry)
         xdmf.write_meshtags(body.facet_tags, mesh.geometry)
-        for tags, regions in ((body.cell_tags, body.cell_regions),
+        for tags, regions in ((body.cell_tags, getattr(body, "regions", body.cell_regions)),
                               (body.facet_tags, body.facet_regions)):
             xdmf.write_information(tags.name, ", ".join(f"{t} {n}" for n, t in regions.items()))
 
