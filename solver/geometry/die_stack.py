@@ -228,23 +228,15 @@ def build_die_stack(
         comm, lambda: builder(layers, z_levels, radius_mm, radial_mesh_size_mm, plunger, holder),
         tdim, gmsh_verbosity, "the die stack",
     )
-    if data.cell_tags is None or data.facet_tags is None:
-        raise RuntimeError("model_to_mesh returned no cell or facet tags")
-    # model_to_mesh broadcasts the physical groups, so every rank builds the same maps.
-    groups = data.physical_groups
     cell_names = [layer.name for layer in layers]
     facet_names = _facet_names(layers, mode, plunger < radius_mm)
     hardware_names = [HOLDER, WALL_GAP] if holder is not None else []
     if holder is not None:
         facet_names.append(HOLDER_BASE)
-    missing = [n for n in cell_names + hardware_names + facet_names if n not in groups]
-    if missing:
-        raise RuntimeError(f"physical groups missing from the gmsh model: {missing}")
-    cell_regions = {name: int(groups[name].tag) for name in cell_names}
-    facet_regions = {name: int(groups[name].tag) for name in facet_names}
-    hardware_regions = {name: int(groups[name].tag) for name in hardware_names}
-    data.cell_tags.name = "layers"
-    data.facet_tags.name = "boundaries"
+    tags = group_tags(data, cell_names + hardware_names + facet_names, "layers")
+    cell_regions = {name: tags[name] for name in cell_names}
+    facet_regions = {name: tags[name] for name in facet_names}
+    hardware_regions = {name: tags[name] for name in hardware_names}
     return StackMesh(
         mesh=data.mesh,
         cell_tags=data.cell_tags,
@@ -310,6 +302,24 @@ def mesh_on_root(comm, build, tdim: int, gmsh_verbosity: int, what: str, geometr
         return dolfinx.io.gmsh.model_to_mesh(
             gmsh.model if comm.rank == 0 else None, comm, 0, gdim=tdim, partitioner=partitioner,
         )
+
+def group_tags(data, names: Sequence[str], cell_label: str = "regions") -> dict[str, int]:
+    """Tags of the physical groups ``names`` of ``data`` (dolfinx.io.gmsh's MeshData, whose
+    groups model_to_mesh broadcast: the same on every rank); names its cell and facet tags.
+
+    Raises:
+        RuntimeError: if the mesh has no tags or a group is missing.
+
+    """
+    if data.cell_tags is None or data.facet_tags is None:
+        raise RuntimeError("model_to_mesh returned no cell or facet tags")
+    groups = data.physical_groups
+    missing = [n for n in names if n not in groups]
+    if missing:
+        raise RuntimeError(f"physical groups missing from the gmsh model: {missing}")
+    data.cell_tags.name, data.facet_tags.name = cell_label, "boundaries"
+    return {name: int(groups[name].tag) for name in names}
+
 
 def _plunger(radius_mm: float, plunger_radius_mm: float | None) -> float:
     """The plunger face's radius: the bore's unless a clearance makes it narrower."""

@@ -50,7 +50,7 @@ import dolfinx.mesh
 import gmsh
 import numpy as np
 
-from solver.geometry.die_stack import AXIS, mesh_on_root
+from solver.geometry.die_stack import AXIS, group_tags, mesh_on_root
 from solver.geometry.interface_profile import (
     InterfaceProfile,
     InterfaceSpec,
@@ -142,21 +142,14 @@ def build_interface(comm, spec: InterfaceSpec, mode: str, *,
     tdim = 3 if mode == "3d" else 2
     data = mesh_on_root(comm, lambda: _build(spec, profile, mode), tdim, gmsh_verbosity,
                         "the interface")
-    if data.cell_tags is None or data.facet_tags is None:
-        raise RuntimeError("model_to_mesh returned no cell or facet tags")
-    groups = data.physical_groups
     facet_names = [BOTTOM, TOP, ELECTROLYTE_SURFACE, LI_SURFACE, *_LATERAL[mode]]
-    missing = [n for n in [ELECTROLYTE, LI, *facet_names] if n not in groups]
-    if missing:
-        raise RuntimeError(f"physical groups missing from the gmsh model: {missing}")
-    data.cell_tags.name = "regions"
-    data.facet_tags.name = "boundaries"
+    tags = group_tags(data, [ELECTROLYTE, LI, *facet_names])
     return InterfaceMesh(
         mesh=data.mesh,
         cell_tags=data.cell_tags,
         facet_tags=data.facet_tags,
-        cell_regions={name: int(groups[name].tag) for name in (ELECTROLYTE, LI)},
-        facet_regions={name: int(groups[name].tag) for name in facet_names},
+        cell_regions={name: tags[name] for name in (ELECTROLYTE, LI)},
+        facet_regions={name: tags[name] for name in facet_names},
         mode=mode,
         spec=spec,
         profile=profile,

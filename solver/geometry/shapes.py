@@ -42,7 +42,7 @@ import dolfinx.mesh
 import gmsh
 import numpy as np
 
-from solver.geometry.die_stack import AXIS, _check_positive, _divisions, mesh_on_root
+from solver.geometry.die_stack import AXIS, _check_positive, _divisions, group_tags, mesh_on_root
 
 __all__ = ["BodyMesh", "build_rectangle", "build_sphere"]
 
@@ -154,20 +154,13 @@ def build_sphere(
         "the sphere", geometry_order,
     )
 
-    if data.cell_tags is None or data.facet_tags is None:
-        raise RuntimeError("model_to_mesh returned no cell or facet tags")
-    groups = data.physical_groups  # broadcast by model_to_mesh: the same on every rank
-    missing = [n for n in [PARTICLE, *facet_names] if n not in groups]
-    if missing:
-        raise RuntimeError(f"physical groups missing from the gmsh model: {missing}")
-    data.cell_tags.name = "regions"
-    data.facet_tags.name = "boundaries"
+    tags = group_tags(data, [PARTICLE, *facet_names])
     return BodyMesh(
         mesh=data.mesh,
         cell_tags=data.cell_tags,
         facet_tags=data.facet_tags,
-        cell_regions={PARTICLE: int(groups[PARTICLE].tag)},
-        facet_regions={name: int(groups[name].tag) for name in facet_names},
+        cell_regions={PARTICLE: tags[PARTICLE]},
+        facet_regions={name: tags[name] for name in facet_names},
         mode=mode,
     )
 
