@@ -28,8 +28,8 @@ as an energy per reference volume
 
 and nothing in tension or shear beyond a regularising elasticity GAP_STIFFNESS_FRACTION of the
 holder's modulus (which keeps the strip's own nodes determined; its shear traction for a slip
-s is ~GAP_STIFFNESS_FRACTION E s / 2g, ~1e-4 MPa per um, so the contact stays frictionless in
-effect). The pairing is node to node at equal reference height: exact for the small sliding of
+s is ~GAP_STIFFNESS_FRACTION E s / 2g, 4e-4 MPa per um of slip for PEEK and a 5 um strip,
+so the contact stays frictionless in effect). The pairing is node to node at equal reference height: exact for the small sliding of
 a stack whose layers fill the bore, which is what the meshed holder requires.
 """
 
