@@ -587,5 +587,6 @@ def validate(doc: dict[str, Any], sets: list[str] | tuple[str, ...] = ()) -> Cas
     resolved = _walk(CASE, doc, "")
     case = _freeze(resolved)
     num = case.numerics
-    check_petsc_options(num.linear_solver, num.petsc_options, CaseError)
+    check_petsc_options(num.linear_solver, num.petsc_options, CaseError,
+                        split=bool(case.host_regions))
     return case

@@ -45,6 +45,7 @@ GAMG = {
     "pc_type": "gamg",
     "pc_gamg_type": "agg",
     "pc_gamg_agg_nsmooths": 1,
+    "pc_gamg_threshold": 0.01,
     "mg_levels_ksp_type": "chebyshev",
     "mg_levels_pc_type": "jacobi",
 }
@@ -62,6 +63,7 @@ FIELDSPLIT = {
     "fieldsplit_u_pc_type": "gamg",
     "fieldsplit_u_pc_gamg_type": "agg",
     "fieldsplit_u_pc_gamg_agg_nsmooths": 1,
+    "fieldsplit_u_pc_gamg_threshold": 0.01,
     "fieldsplit_u_mg_levels_ksp_type": "chebyshev",
     "fieldsplit_u_mg_levels_pc_type": "jacobi",
     "fieldsplit_transport_ksp_type": "preonly",
@@ -154,12 +156,15 @@ def is_blocked(model) -> bool:
     return bool(np.all(nodes[:, 0] % gdim == 0) and np.all(nodes - nodes[:, :1] == np.arange(gdim)))
 
 
-def options(model) -> dict:
-    """The default PETSc options of the "gamg" linear solver for this model."""
-    if is_blocked(model):
-        return dict(GAMG)
+def split_options() -> dict:
+    """The default PETSc options of "gamg" for a stack with Li hosts (the field split)."""
     kept = {k: v for k, v in GAMG.items() if k.startswith("ksp_")}
     return {**kept, **FIELDSPLIT}
+
+
+def options(model) -> dict:
+    """The default PETSc options of the "gamg" linear solver for this model."""
+    return dict(GAMG) if is_blocked(model) else split_options()
 
 
 class BlockedTwin:

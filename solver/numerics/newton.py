@@ -52,7 +52,8 @@ LINEAR_SOLVERS = {
 or overrides them."""
 
 TIMERS = ("jacobian_s", "residual_s", "material_points_s", "pc_setup_s", "linear_solve_s")
-COUNTERS = ("newton_iterations", "linear_solves", "krylov_iterations", "pc_setups")
+COUNTERS = ("newton_iterations", "linear_solves", "krylov_iterations", "pc_setups",
+            "warm_solves", "warm_krylov_iterations")  # warm: started from the last solution
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,9 @@ class PlungerNewtonSolver:
         self.timings["krylov_iterations"] += its
         if krylov_ and not guess:
             self.policy.solved(its)
+        if krylov_ and guess:
+            self.timings["warm_solves"] += 1
+            self.timings["warm_krylov_iterations"] += its
 
     def _assemble_vector(self, vec, forms) -> None:
         with self._timed("residual_s"):
