@@ -26,7 +26,8 @@ def main() -> None:
     print(f"{'cycling pressure (MPa)':>24s} {'after 1 mAh/cm2 (MPa)':>22s} {'rise (MPa)':>11s}")
     for pressure in (2.0, 5.0, 10.0):
         case = api.load_case(ROOT / "cases" / "li_full_cell_fixed_gap.toml", {
-            "protocol.1.pressure_MPa": pressure,       # the hold after the 25 MPa contact hold
+            "fixture.preload_MPa": pressure,           # the cycling pressure: the hold after
+                                                       # the 25 MPa contact hold returns to it
             "protocol.2.capacity_mAh_cm2": 1.0,        # the first 1 mAh/cm^2 of the charge
             "output.field_formats": [],
         })

@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from solver.case import Case, CaseError, validate
-from solver.case.load import apply_set
+from solver.case import Case, CaseError
+from solver.case.load import validate_overrides
 from solver.io.series import read_series
 
 __all__ = ["Case", "CaseError", "Result", "load_case", "open_run", "run"]
@@ -50,9 +50,8 @@ def load_case(path: str | Path, overrides: dict[str, Any] | None = None) -> Case
         raise CaseError("", f"case file not found: {path}") from None
     except tomllib.TOMLDecodeError as err:
         raise CaseError("", f"{path} is not valid TOML: {err}") from None
-    for key, value in (overrides or {}).items():
-        apply_set(doc, key.split("."), value)
-    return validate(doc)
+    return validate_overrides(doc, [(key.split("."), value)
+                                    for key, value in (overrides or {}).items()])
 
 
 @dataclass(frozen=True)

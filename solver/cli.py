@@ -1,5 +1,8 @@
 """Command line: ``ssb run CASE [--out DIR] [--set dotted.key=value ...]`` and friends.
 
+``ssb run CASE --restart DIR`` continues the stopped run in DIR from its last checkpoint
+(:mod:`solver.restart`).
+
 Verbs:
     run        run a case (serially or under ``mpirun -n N``)
     check      validate a case file and print the resolved case
@@ -7,6 +10,7 @@ Verbs:
     materials  list the materials library, or one entry with its sources
     show       a picture of one field of a run (solver/show.py)
     mesh       the mesh of a case as .msh, .xdmf or .vtu (solver/meshio_export.py)
+    sweep      a sweep spec: a run per point, locally or as a Slurm job array (solver/sweep)
 
 Bad input ends every rank with exit status 2 and one line on standard error (from rank 0);
 the case is read and validated on rank 0 and the verdict broadcast, so no rank can hang. A
@@ -36,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="replace the outputs of an earlier run in --out (other files are kept)")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override a case value, e.g. --set fixture.preload_MPa=3")
+    run.add_argument("--restart", metavar="DIR",
+                     help="continue the stopped run in DIR from its last checkpoint (CASE: its "
+                          "case, e.g. DIR/case.toml; only output.* keys may differ)")
     run.add_argument("--quiet", "-q", action="store_true",
                      help="no progress lines on the terminal (run.log still has them; errors "
                           "still print)")
@@ -53,9 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     mats = sub.add_parser("materials", help="list the library or show one entry")
     mats.add_argument("name", nargs="?")
     from solver import meshio_export, show  # verbs that live in their own modules
+    from solver.sweep import cli as sweep_cli
 
     show.add_parser(sub)
     meshio_export.add_parser(sub)
+    sweep_cli.add_parser(sub)
     return p
 
 
@@ -70,20 +79,27 @@ def _run(args) -> int:
     from solver.io.rundir import silence_terminal
     from solver.run import Run  # initialises PETSc, which installs its own SIGTERM handler
 
+    from solver.io.checkpoint import CheckpointError
+
     comm = MPI.COMM_WORLD
+    if args.restart is not None and (args.out is not None or args.overwrite):
+        return _fail(comm, "--restart: the run goes on in its own directory; --out and "
+                     "--overwrite do not apply", 2)
     with SignalWatch() as watch:  # entered after PETSc, so that this handler is the one called
         try:
-            case, out, run_dir = _prepare(comm, args)
+            case, out, run_dir, manifest = _prepare(comm, args)
         except RootError as err:
             return _fail(comm, str(err), 2 if err.user else 1)
         run = None
         try:
-            run = Run(case, out, comm, watch)
+            run = Run(case, out, comm, watch, manifest)
             if args.quiet:
                 silence_terminal(run.log)
             return _report(comm, run.execute(), out)
         except RootError as err:  # raised on every rank alike: no abort needed
             return _fail(comm, str(err), 1)
+        except CheckpointError as err:  # agreed on every rank, before any output changed
+            return _fail(comm, str(err), 2)
         except Exception as err:  # a fault on this rank: report it and end every rank
             return abort_on_fault(comm, err, cleanup=functools.partial(_abandon, run, run_dir, err))
         finally:
@@ -94,8 +110,8 @@ def _run(args) -> int:
 def _prepare(comm, args):
     """Read the case and claim the run directory on rank 0.
 
-    Returns (case, out, run_dir) on every rank; ``run_dir`` (the lock) is held by rank 0 and
-    None elsewhere.
+    Returns (case, out, run_dir, manifest) on every rank; ``run_dir`` (the lock) is held by
+    rank 0 and None elsewhere; ``manifest`` is the checkpoint's with ``--restart``, else None.
     """
     from solver.case import CaseError, load_case
     from solver.faults import on_root
@@ -104,19 +120,46 @@ def _prepare(comm, args):
     from solver.io.rundir import default_run_dir
 
     case = on_root(comm, lambda: load_case(args.case, args.sets), (CaseError,))
+    if args.restart is not None:
+        from solver.io.checkpoint import CheckpointError
+
+        run_dir, manifest = on_root(comm, lambda: _claim_restart(args.restart, case),
+                                    (RunDirError, CheckpointError))
+        return case, run_dir.path, run_dir if comm.rank == 0 else None, manifest
     out = args.out if args.out is not None else str(default_run_dir(case.name, comm))
     if args.out is None and comm.rank == 0:  # say where a chosen directory is, even if quiet
         print(f"run directory: {out}", flush=True)
     run_dir = on_root(comm, lambda: claim(out, args.case, args.overwrite), (RunDirError,))
-    return case, run_dir.path, run_dir if comm.rank == 0 else None
+    return case, run_dir.path, run_dir if comm.rank == 0 else None, None
+
+
+def _claim_restart(directory: str, case):
+    """Lock the stopped run's directory and read its checkpoint; the case must be its case."""
+    from solver.io.checkpoint import read_manifest
+    from solver.io.rundir import claim_existing
+    from solver.restart import check_case
+
+    run_dir = claim_existing(directory)
+    try:
+        manifest = read_manifest(run_dir.path)
+        check_case(manifest, case.resolved, directory)
+    except BaseException:
+        run_dir.release()
+        raise
+    return run_dir, manifest
 
 
 def _report(comm, summary: dict, out: Path) -> int:
     if summary["status"] == "failed":
         return _fail(comm, summary["message"], 1)
     if summary["status"] == "interrupted" and comm.rank == 0:
-        print(f"ssb: {summary['message']}; the output up to there is in {out}", file=sys.stderr,
-              flush=True)
+        from solver.io.checkpoint import DIRECTORY, MANIFEST
+
+        hint = ""
+        if (out / DIRECTORY / MANIFEST).is_file():
+            hint = f"; continue it with: ssb run {out / 'case.toml'} --restart {out}"
+        print(f"ssb: {summary['message']}; the output up to there is in {out}{hint}",
+              file=sys.stderr, flush=True)
     return summary["exit_code"]
 
 
@@ -144,6 +187,10 @@ def _check(args) -> int:
     except CaseError as err:
         print(f"ssb: error: {err}", file=sys.stderr)
         return 2
+    for note in case.notes:
+        print(f"ssb: note: {note}", file=sys.stderr)
+    for warning in case.warnings:
+        print(f"ssb: warning: {warning}", file=sys.stderr)
     print(tomli_w.dumps(case.resolved), end="")
     return 0
 
@@ -186,14 +233,17 @@ def _materials(args) -> int:
     if args.name is None:
         rows = [(n, materials.get(n)) for n in materials.names()]
         width = max(len(n) for n, _ in rows)
-        print(f"{'name':{width}s}  {'tag':11s}  description")
+        print(f"{'name':{width}s}  {'tag':11s}  {'creep':13s}  description")
         for name, m in rows:
             tag = m.category or ("host" if m.lithiation is not None else "")
             also = materials.aliases(name)
-            print(f"{name:{width}s}  {tag:11s}  {m.description}"
+            kind = m.law_kind + "".join(f", {o.kind}" for o in m.other_laws)
+            print(f"{name:{width}s}  {tag:11s}  {kind:13s}  {m.description}"
                   + (f" (also: {', '.join(also)})" if also else ""))
         print("\nNames ignore case, spaces, '-' and '_' (Li6PS5Cl, LPSCl); `ssb materials NAME`"
-              " shows every parameter of an entry with its unit and source.")
+              " shows every parameter of an entry with its unit and source. 'creep' is the "
+              "default viscous law (then others a case can select with [regions.X.overrides] "
+              "creep = ...).")
         return 0
     try:
         m = materials.get(args.name)
@@ -213,6 +263,28 @@ def _materials(args) -> int:
             print(f"      {t:8.4f}  {fmt.format(v * scale):>10s}")
         source(curve.source)
 
+    def law(c, default: bool) -> None:
+        how = "default" if default else f"selected by creep = '{c.kind}'"
+        if c.kind == "norton":
+            print(f"  creep (Norton, {how}): eps_dot = A exp(-Q/RT) (sigma_eq/sigma_ref)^n")
+            print(f"    A = {c.prefactor_per_s:.4g} 1/s, Q = "
+                  f"{c.activation_energy_J_per_mol / 1e3:.4g} kJ/mol, sigma_ref = "
+                  f"{c.reference_stress_MPa:.4g} MPa, n = {c.stress_exponent:.4g}")
+        elif c.kind == "perzyna":
+            print(f"  creep (Perzyna, {how}): eps_dot = eps0 <sigma_eq/sigma_y - 1>^m")
+            print(f"    eps0 = {c.reference_strain_rate_per_s:.4g} 1/s, m = "
+                  f"{c.overstress_exponent:.4g}, sigma_y = {c.yield_stress_MPa:.4g} MPa")
+        else:
+            print(f"  creep (liquid, {how}): eps_dot = sigma_eq / (3 eta), bulk modulus K kept")
+            print(f"    eta = {c.viscosity_MPa_s * 1e6:.4g} Pa s")
+        source(c.source)
+        units = {"reference_stress_vs_theta": ("sigma_ref", "MPa", 1.0, "{:.4g}"),
+                 "yield_stress_vs_theta": ("sigma_y", "MPa", 1.0, "{:.4g}"),
+                 "viscosity_vs_theta": ("eta", "Pa s", 1.0e6, "{:.3g}")}
+        for key, curve in c.curves().items():
+            title, unit, scale, fmt = units[key]
+            table(title, curve, unit, scale, fmt)
+
     tag = m.category or ("host" if m.lithiation is not None else "")
     print(f"{m.name} [{tag}]: {m.description}")
     if materials.aliases(m.name):
@@ -222,16 +294,11 @@ def _materials(args) -> int:
     print(f"    E = {e.youngs_modulus_MPa / 1e3:.4g} GPa, nu = {e.poisson_ratio:.4g}  "
           f"(G = {e.shear_modulus_MPa / 1e3:.4g} GPa, K = {e.bulk_modulus_MPa / 1e3:.4g} GPa)")
     source(e.source)
-    c = m.creep
-    if c is None:
-        print("  creep: none")
-    else:
-        print("  creep (Norton): eps_dot = A exp(-Q/RT) (sigma_eq/sigma_ref)^n")
-        print(f"    A = {c.prefactor_per_s:.4g} 1/s, Q = {c.activation_energy_J_per_mol / 1e3:.4g} "
-              f"kJ/mol, sigma_ref = {c.reference_stress_MPa:.4g} MPa, n = {c.stress_exponent:.4g}")
-        source(c.source)
-        if c.reference_stress_vs_theta is not None:
-            table("sigma_ref", c.reference_stress_vs_theta, "MPa")
+    if m.creep is None:
+        print("  creep: none (elastic)")
+    for c in (m.creep, *m.other_laws):
+        if c is not None:
+            law(c, default=c is m.creep)
     if m.molar_volume_mm3_per_mol:
         print(f"  molar volume (plated metal): {m.molar_volume_mm3_per_mol / 1e3:.4g} cm^3/mol")
         source(m.molar_volume_source)
@@ -256,6 +323,10 @@ def _materials(args) -> int:
         source(lith.source)
         table("open-circuit potential", lith.open_circuit_potential_V, "V vs Li/Li+")
         table("volume ratio J_g", lith.volume_ratio, "-")
+        from solver.physics.transport import VOLUME_SMOOTHING
+
+        print(f"      (the model uses this table convolved with a Gaussian of {VOLUME_SMOOTHING:g} "
+              "in theta, which keeps the effective diffusivity positive under stress)")
         table("diffusivity D", lith.diffusivity_mm2_per_s, "cm^2/s", 1.0e-2, "{:.3g}")
         if lith.youngs_modulus_MPa is not None:
             table("Young's modulus E", lith.youngs_modulus_MPa, "GPa", 1.0e-3)

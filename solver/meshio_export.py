@@ -24,13 +24,15 @@ def export_case_mesh(case, out: str | Path) -> Path:
     """Mesh ``case`` (a validated :class:`solver.case.Case`) and write it to ``out``."""
     from solver.geometry import LayerSpec
 
-    layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm) for lay in case.layers]
+    layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm, lay.radius_mm)
+              for lay in case.layers]
+    plunger = case.plunger_radius_mm if case.clearance_mm > 0 else None
     return export_stack_mesh(layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm,
-                             out)
+                             out, plunger)
 
 
 def export_stack_mesh(layers, radius_mm: float, mode: str, radial_mesh_size_mm: float,
-                      out: str | Path) -> Path:
+                      out: str | Path, plunger_radius_mm: float | None = None) -> Path:
     """Mesh a die stack (:func:`solver.geometry.build_die_stack` arguments) into ``out``."""
     from solver.geometry import build_die_stack
 
@@ -45,20 +47,22 @@ def export_stack_mesh(layers, radius_mm: float, mode: str, radial_mesh_size_mm: 
         out.parent.mkdir(parents=True, exist_ok=True)
     comm.barrier()
     if out.suffix == ".xdmf":
-        write_xdmf(build_die_stack(comm, layers, radius_mm, mode, radial_mesh_size_mm), out)
+        write_xdmf(build_die_stack(comm, layers, radius_mm, mode, radial_mesh_size_mm,
+                                   plunger_radius_mm=plunger_radius_mm), out)
     elif comm.rank == 0:  # gmsh and meshio write the whole mesh from one process
-        _write_gmsh_or_vtu(layers, radius_mm, mode, radial_mesh_size_mm, out)
+        _write_gmsh_or_vtu(layers, radius_mm, mode, radial_mesh_size_mm, out, plunger_radius_mm)
     comm.barrier()
     return out
 
 
 def _write_gmsh_or_vtu(layers, radius_mm: float, mode: str, radial_mesh_size_mm: float,
-                       out: Path) -> None:
+                       out: Path, plunger_radius_mm: float | None = None) -> None:
     import gmsh
 
     from solver.geometry import die_stack_model
 
-    with die_stack_model(layers, radius_mm, mode, radial_mesh_size_mm):
+    with die_stack_model(layers, radius_mm, mode, radial_mesh_size_mm,
+                         plunger_radius_mm=plunger_radius_mm):
         gmsh.option.setNumber("Mesh.MshFileVersion", 4.1)
         if out.suffix == ".msh":
             gmsh.write(str(out))

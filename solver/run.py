@@ -1,8 +1,9 @@
 """One run of a case: mesh, model, solver, stepper, and the run directory they write.
 
 Run directory: ``case.toml`` (the resolved case), ``series.csv`` (a row per
-accepted step, flushed as it goes), ``fields/`` (ParaView), ``summary.json``, ``run.log`` and
-``stack_pressure.png``. Rank 0 writes the files; every rank takes part in the solve.
+accepted step, flushed as it goes), ``fields/`` (ParaView), ``summary.json``, ``run.log``,
+``stack_pressure.png`` and, while the run has not completed, ``checkpoint/`` (the last restart
+checkpoint, :mod:`solver.restart`). Rank 0 writes the files; every rank takes part in the solve.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from mpi4py import MPI
 from petsc4py import PETSc
 
 import solver
+from solver import restart
 from solver.case import Case
 from solver.faults import Interrupted, SignalWatch, fault_message, on_root
 from solver.geometry import LayerSpec, build_die_stack
+from solver.geometry.estimate import CLEARANCE_CELLS
 from solver.io.fields import FieldWriter
 from solver.io.plots import pressure_plot
 from solver.io.progress import Progress
@@ -37,13 +40,13 @@ from solver.physics.stack import build_stack_model
 from solver.units import S_PER_H, UM_PER_MM, ZERO_CELSIUS_K
 
 
-def _logger(out: Path, comm) -> logging.Logger:
+def _logger(out: Path, comm, append: bool = False) -> logging.Logger:
     log = logging.getLogger(f"ssb.run.{out.resolve()}")
     log.handlers.clear()
     log.propagate = False
     log.setLevel(logging.INFO)
     if comm.rank == 0:
-        fh = logging.FileHandler(out / "run.log", mode="w")
+        fh = logging.FileHandler(out / "run.log", mode="a" if append else "w")
         fh.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         sh = logging.StreamHandler(sys.stdout)
         sh.setFormatter(logging.Formatter("%(message)s"))
@@ -87,6 +90,15 @@ class _Recorder:
             self.warned.add("tension")
             self.run.warn(f"stack pressure {pressure:.4g} MPa at t = {row['time_s']:.6g} s: the "
                           "plunger pulls on the stack, and contact loss is not modelled")
+        slip = self.run.diagnostics.plunger_edge_slip_mm()
+        limit = self.case.clearance_mm / CLEARANCE_CELLS
+        if slip is not None and slip > limit and "edge slip" not in self.warned:
+            self.warned.add("edge slip")
+            self.run.warn(
+                f"at t = {row['time_s']:.6g} s the top layer has slid {slip * UM_PER_MM:.3g} um "
+                f"past the plunger's edge (more than one cell, c / {CLEARANCE_CELLS}): the "
+                "plunger still presses it, as if wider by that much (the face is the reference "
+                "disk r < R - c)")
 
     def _check_ranges(self) -> None:
         """theta of the hosts and the von Mises stress of every region against the data ranges
@@ -116,6 +128,7 @@ class _Recorder:
             self.reference_thickness = thickness
         sigma_h_range = diag.host_extremes("hydrostatic_stress_MPa")
         wall_force, wall_gap = diag.wall_state()
+        extrusion = diag.clearance_extrusion_mm()
         full = case.host_capacity_mAh_cm2 or case.cathode_capacity_mAh_cm2
         q_norm = state.capacity_mAh_cm2 / full if full else None
         transport = {}
@@ -147,6 +160,7 @@ class _Recorder:
             "max_creep_strain": diag.maximum("creep_strain"),
             "wall_force_N": wall_force,
             "max_wall_gap_um": wall_gap * UM_PER_MM,
+            "clearance_extrusion_um": None if extrusion is None else extrusion * UM_PER_MM,
             "newton_iterations": state.last_iterations,
             "dt_s": float(self.run.model.dt.value),
             "event": event,
@@ -169,19 +183,26 @@ class _Recorder:
             self.fields.write(state.time_s)
         self.rows += 1
         self._check_ranges()
+        self.run.checkpoints.after_row()
         self.run.watch.check(self.run.comm)  # every rank stops here, after a complete row
 
 
 class Run:
-    """Set up and execute one case; ``execute`` returns the summary dictionary."""
+    """Set up and execute one case; ``execute`` returns the summary dictionary.
+
+    ``restart``: the manifest of a checkpoint in ``out`` (:func:`solver.io.checkpoint.
+    read_manifest`, its case checked by :func:`solver.restart.check_case`): the run goes on
+    from there, appending to the outputs in ``out``.
+    """
 
     def __init__(self, case: Case, out: Path, comm=MPI.COMM_WORLD,
-                 watch: SignalWatch | None = None):
+                 watch: SignalWatch | None = None, restart: dict | None = None):
         self.case, self.out, self.comm = case, Path(out), comm
         self.watch = watch or SignalWatch()  # without a watch entered, no signal is caught
+        self.restart = restart
         self.t_start = time.perf_counter()
         on_root(comm, self._write_case)
-        self.log = _logger(self.out, comm)
+        self.log = _logger(self.out, comm, append=restart is not None)
         self.timings: dict[str, float] = {}
         self.warnings: list[str] = []
         self._outputs = None
@@ -197,11 +218,16 @@ class Run:
 
     def setup(self) -> None:
         case, t0 = self.case, time.perf_counter()
+        for note in case.notes:  # what loading the case did on the user's behalf
+            self.log.info(f"note: {note}")
+        for warning in case.warnings:  # overrides that do not act as given
+            self.warn(warning)
         layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm, lay.radius_mm)
                   for lay in case.layers]
         with self.watch.around_gmsh():
             self.stack = build_die_stack(
-                self.comm, layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm
+                self.comm, layers, case.die_radius_mm, case.mode, case.radial_mesh_size_mm,
+                plunger_radius_mm=case.plunger_radius_mm if case.clearance_mm > 0 else None,
             )
         self.timings["mesh_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -244,14 +270,21 @@ class Run:
         """
         case = self.case
         self.setup()
-        series = SeriesWriter(self.out / "series.csv", self.comm.rank == 0)
+        resume = restart.read(self, self.restart) if self.restart else None
+        series = SeriesWriter(self.out / "series.csv", self.comm.rank == 0,
+                              resume.series_bytes if resume else None)
         out = case.output
         fields = FieldWriter(self.out / "fields", self.model, self.diagnostics, out.field_formats,
-                             out.fields_every, out.fields_every_h)
+                             out.fields_every, out.fields_every_h,
+                             resume.segment if resume else 0, resume.texts if resume else ())
         recorder = _Recorder(case, self, self.log, series, fields)
         stepper = Stepper(case, self.model, self.solver, recorder)
         if self.model.has_transport:
             stepper.interface = self.diagnostics.interface_state
+        self.checkpoints = restart.Checkpoints(self, stepper, recorder, fields, series, resume)
+        if resume:
+            self.checkpoints.restarts.append(
+                restart.take_up(resume, self, stepper, recorder, fields))
         self._outputs = (stepper, recorder, fields, series)  # for abandon()
         status, message, code = "completed", "", 0
         t0 = time.perf_counter()
@@ -268,24 +301,29 @@ class Run:
             self.final_checkpoint(stepper)
         self.timings["stepping_s"] = time.perf_counter() - t0
         self.timings["solve_s"] = stepper.timings["solve_s"]
+        self.timings["checkpoint_s"] = self.checkpoints.seconds
         if recorder.rows:
             fields.write(stepper.state.time_s)
         fields.close()
         series.close()
+        if status == "completed":
+            self.checkpoints.completed()
         summary = self._summary(stepper, recorder, fields, status, message, code)
         if self.comm.rank == 0:
             self._plot()
-            write_summary(self.out, summary)  # last: its status is the run's ending
             self.log.info(f"results in {self.out.resolve()} (series.csv, fields/, summary.json)")
+            write_summary(self.out, summary)  # last: its status is the run's ending
         return summary
 
     def final_checkpoint(self, stepper: Stepper) -> None:
-        """Save a restart checkpoint when a signal stops the run (a hook: nothing yet).
+        """Save a restart checkpoint when a signal stops the run (unless the last one is of
+        this step already, or no step was accepted).
 
         Called on every rank together at an accepted step, before the files are closed, with
         the stepper's state (:class:`StepperState`) and the model's fields as they were
-        accepted; it may make collective calls.
+        accepted; it makes collective calls.
         """
+        self.checkpoints.write()
 
     def abandon(self, err: BaseException) -> None:
         """After an exception on this rank: local clean-up only (no collective call).
@@ -326,6 +364,7 @@ class Run:
             "exit_code": code,
             "message": message,
             "warnings": self.warnings,
+            "restarts": self.checkpoints.restarts,
             "final": recorder.last,
             "stepper": stepper.state.as_dict(),
             "fixture": {"type": case.fixture.type, "stiffness_N_per_mm": k if math.isfinite(k) else "inf"},

@@ -3,11 +3,16 @@
 KIND ``raise``: a RuntimeError on rank RANK at the third accepted step, while the other ranks go
 on into the next Newton solve. KIND ``enospc``: ``series.csv`` (written by rank 0) fails with
 "No space left on device" after its second row, as on a full disk or an exhausted quota.
+KIND ``sigterm:N``: SIGTERM to rank RANK itself as accepted step N is recorded (``sigterm:set``:
+as a protocol step sets its pressure), a signal at a step chosen exactly; ``sigkill:N``: SIGKILL
+to rank RANK once the row of step N is written (a kill that no handler sees).
 """
 
 from __future__ import annotations
 
 import errno
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -31,6 +36,23 @@ def _raise_at_step_3(rank: int) -> None:
     solver.run._Recorder.__call__ = call
 
 
+def _signal_at(rank: int, when: str, signum: int) -> None:
+    record = solver.run._Recorder.__call__
+    sent = []
+
+    def call(self, state, event):
+        due = ("fixture set" in event) if when == "set" else state.accepted_steps == int(when)
+        due = due and MPI.COMM_WORLD.rank == rank and not sent
+        if due and signum == signal.SIGTERM:
+            sent.append(True)
+            os.kill(os.getpid(), signum)  # caught: the run stops after this row
+        record(self, state, event)
+        if due and signum == signal.SIGKILL:
+            os.kill(os.getpid(), signum)
+
+    solver.run._Recorder.__call__ = call
+
+
 def _full_disk_after_two_rows() -> None:
     write = solver.io.series.SeriesWriter.write
 
@@ -47,6 +69,9 @@ if __name__ == "__main__":
     rank, kind = int(sys.argv[1]), sys.argv[2]
     if kind == "raise":
         _raise_at_step_3(rank)
+    elif kind.startswith(("sigterm:", "sigkill:")):
+        name, when = kind.split(":", 1)
+        _signal_at(rank, when, signal.SIGTERM if name == "sigterm" else signal.SIGKILL)
     elif kind == "enospc":
         _full_disk_after_two_rows()
     else:

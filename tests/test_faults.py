@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from solver.io.checkpoint import read_manifest
 from tests.probes import (
     INJECT,
     command,
@@ -91,6 +92,8 @@ def test_signal_stops_the_run_with_complete_output(tmp_path, n_ranks, signum, wh
     assert summary["final"]["time_s"] < 3600.0  # stopped early, not completed
     for listed, stored in field_steps(out).values():
         assert listed == stored == rows  # a snapshot per row, the last one at the stop
+    manifest = read_manifest(out)  # the restart checkpoint of the step it stopped at
+    assert manifest["series"]["rows"] == rows and manifest["ranks"] == n_ranks
     assert not (out / ".ssb.lock").exists()
     last = max(f.stat().st_mtime_ns for f in out.rglob("*") if f.name != "summary.json")
     assert (out / "summary.json").stat().st_mtime_ns >= last  # written last

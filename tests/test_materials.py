@@ -46,8 +46,9 @@ def _curves(m: materials.Material) -> dict[str, Curve]:
         for key in ("youngs_modulus_MPa", "poisson_ratio"):
             if getattr(lith, key) is not None:
                 out[key] = getattr(lith, key)
-    if m.creep is not None and m.creep.reference_stress_vs_theta is not None:
-        out["reference_stress_MPa"] = m.creep.reference_stress_vs_theta
+    for law in (m.creep, *m.other_laws):  # sigma_ref(theta), sigma_y(theta), eta(theta)
+        if law is not None:
+            out.update({f"{law.kind}_{key}": curve for key, curve in law.curves().items()})
     return out
 
 
@@ -267,7 +268,15 @@ def test_host_overrides():
         ("sn", {"youngs_modulus_GPa": -1.0}, "youngs_modulus_GPa"),
         ("sn", {"poisson_ratio": 0.5}, "poisson_ratio"),
         ("gain", {"creep_stress_exponent": 5.0}, "no creep law"),
-        ("li", {"creep": "fast"}, "only 'none'"),
+        ("li", {"creep": "fast"}, "must be one of 'norton', 'perzyna', 'liquid', 'none'"),
+        ("li", {"creep": "perzina"}, "did you mean 'perzyna'"),
+        ("li", {"creep": "perzyna"}, "no 'perzyna' parameters in the library: give "
+         "creep_overstress_exponent, creep_reference_strain_rate_per_s, creep_yield_stress_MPa"),
+        ("li", {"creep_viscosity_Pa_s": 1.0}, "set the 'liquid' law.*it uses 'norton'"),
+        ("si", {"creep_yield_stress_MPa": 500.0}, "no default law \\(it has 'perzyna'\\)"),
+        ("li", {"creep": "none", "creep_stress_exponent": 5.0}, "creep = 'none'"),
+        ("si", {"creep": "perzyna", "creep_overstress_exponent": 0.5}, "creep_overstress_exponent"),
+        ("gain", {"creep_viscosity_Pa_s": -1.0}, "creep_viscosity_Pa_s"),
         ("li", {"creep_stress_exponent": 0.5}, "creep_stress_exponent"),
         ("li", {"youngs_modulus_gpa": 5.0}, "did you mean 'youngs_modulus_GPa'"),
     ],

@@ -37,7 +37,20 @@ CASES = {
         electrochemistry={},
         fixture={"type": "fixed_gap", "preload_MPa": 10.0, "frame_stiffness_N_per_mm": 10900.0},
         protocol=[{"step": "hold", "duration_h": 0.02}],
-        numerics={"element_degree": 2},
+        # without F-bar: with it, the step size of this disc collapses to ~1e-6 s once it meets
+        # the wall (Newton needs 9-15 iterations there), an open problem of F-bar with contact
+        numerics={"element_degree": 2, "f_bar": False},
+        output={"field_formats": ["xdmf"]},
+    ),
+    # Li extruding through the clearance of a plunger narrower than the bore
+    "li_clearance_extrusion": stack_doc(
+        geometry__die_diameter_mm=1.0, geometry__stack=["li"],
+        geometry__radial_mesh_size_um=250.0,
+        geometry__layers={"li": {"thickness_um": 200.0, "mesh_size_um": 100.0}},
+        regions={"li": {"material": "li"}}, electrochemistry={}, die={"clearance_um": 150.0},
+        fixture={"type": "fixed_gap", "preload_MPa": 10.0, "frame_stiffness_N_per_mm": 1000.0},
+        protocol=[{"step": "hold", "duration_h": 0.2 / 3600.0}],
+        numerics={"element_degree": 2, "creep_error_tolerance": 1.0},
         output={"field_formats": ["xdmf"]},
     ),
 }
@@ -60,9 +73,11 @@ def test_one_and_two_ranks_agree(tmp_path, name):
     assert len(a["time_s"]) == len(b["time_s"])
     # the wall force is the penalty times a penetration of ~1e-9 mm, which the Newton tolerance
     # (1e-9 of the preload force) fixes only to ~1e-7 of itself
-    for key, rel in (("time_s", 1e-7), ("stack_pressure_MPa", 1e-7),
-                     ("stack_displacement_um", 1e-7), ("max_von_mises_MPa", 1e-7),
-                     ("wall_force_N", 1e-6)):
+    keys = [("time_s", 1e-7), ("stack_pressure_MPa", 1e-7), ("stack_displacement_um", 1e-7),
+            ("max_von_mises_MPa", 1e-7), ("wall_force_N", 1e-6)]
+    if "clearance" in name:
+        keys.append(("clearance_extrusion_um", 1e-7))
+    for key, rel in keys:
         for x, y in zip(a[key], b[key], strict=True):
             assert y == pytest.approx(x, rel=rel, abs=1e-9), key
 

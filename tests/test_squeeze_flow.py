@@ -13,20 +13,19 @@ Maxwell times (0.01 s here) and the measured rate, over the second half of the r
 
 The comparison is in pressure: the mean pressure Scott's law needs for the thinning rate the FE
 disc shows, p_Scott = p (rate_FE / rate_Scott)^(1/n); reported as p / p_Scott, the FE disc's
-resistance over the lubrication theory's. Error budget (P2, cells of h/4 or h/8 through the
-thickness, rate over the last quarter of the run):
+resistance over the lubrication theory's. Error budget (P2 with F-bar, the default, and without;
+cells of h/4 or h/8 through the thickness; rate over the last quarter of the run):
 
-    n   h/R    p / p_Scott, h/4   h/8
-    1   0.10   1.0185             1.0099
-    1   0.05   1.0062
-    3   0.10   1.0524             1.0467
-    3   0.05   1.0085
+    n   h/R    F-bar h/4   F-bar h/8   no F-bar h/4   no F-bar h/8
+    1   0.10   0.9732      0.9937      1.0184         1.0099
+    3   0.05   1.0051 (t_end 640 s), 0.9920 (160 s)
 
 The lubrication limit is exact only as h/R -> 0: it neglects the extensional part of the flow
-and the rim, a few h wide, so the FE disc is the stiffer one; its excess falls with h/R (by
-~6x from h/R = 0.1 to 0.05 at n = 3) and with the mesh. The bounds: 3 % at n = 1, h/R = 0.1,
-h/4 (measured 1.9 %, of which ~1 % is the h/4 mesh); 2 % at n = 3, h/R = 0.05, h/4 (measured
-0.85 %).
+and the rim, a few h wide (about +1 % at n = 1, h/R = 0.1: the h/8 values). F-bar converges at
+first order (cell-constant dilatation; docs/verification.md, the locking study), so at h/4 the
+mesh error is about 2 %: the n = 1 bound is 4 % (2 % mesh + 1 % lubrication, with margin). The
+n = 3 run (slow marker) drifts by 1.3 % between 160 s and 640 s (flow concentrating at the
+sticking rim): its bound is 3 %.
 """
 
 from __future__ import annotations
@@ -80,8 +79,8 @@ def _squeeze(directory, n: float, h0: float, r0: float, cells: int, t_end: float
 
 
 @pytest.mark.parametrize("n, h0, t_end, bound", [
-    pytest.param(1.0, 0.1, 20.0, 0.03, id="Stefan n=1 h/R=0.1"),
-    pytest.param(3.0, 0.05, 640.0, 0.02, id="Scott n=3 h/R=0.05", marks=pytest.mark.slow),
+    pytest.param(1.0, 0.1, 20.0, 0.04, id="Stefan n=1 h/R=0.1"),
+    pytest.param(3.0, 0.05, 640.0, 0.03, id="Scott n=3 h/R=0.05", marks=pytest.mark.slow),
 ])
 def test_sticking_disc_thins_at_the_squeeze_film_rate(shared_dir, n, h0, t_end, bound):
     ratio = _squeeze(shared_dir, n, h0, 1.0, 4, t_end)

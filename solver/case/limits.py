@@ -23,10 +23,11 @@ def _error(key: str, message: str):
     return CaseError(key, message)
 
 
-def check_mesh(geo: dict[str, Any], layers, radius_mm: float, mode: str, radial_mm: float) -> None:
+def check_mesh(geo: dict[str, Any], layers, radius_mm: float, mode: str, radial_mm: float,
+               clearance_mm: float = 0.0) -> None:
     """Refuse a mesh estimated above ``geometry.max_cells``, naming the finest size key."""
     cells = stack_cells([(lay.thickness_mm, lay.mesh_size_mm) for lay in layers], radius_mm, mode,
-                        radial_mm)
+                        radial_mm, clearance_mm)
     limit = geo["max_cells"]
     if cells <= limit:
         return

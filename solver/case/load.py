@@ -7,17 +7,29 @@ is raised before any computation starts.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import math
 import tomllib
 from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from solver import materials
 from solver.case import limits
 from solver.case.petsc_check import check_petsc_options
-from solver.case.schema import CASE, NUMBER, REQUIRED, Leaf, ListOf, MapOf, Table
+from solver.case.schema import (
+    CASE,
+    NUMBER,
+    NUMBER_OR_NAME,
+    PRELOAD,
+    REQUIRED,
+    Leaf,
+    ListOf,
+    MapOf,
+    Table,
+)
 from solver.faults import one_line
 from solver.units import MM2_PER_CM2, S_PER_H, UM_PER_MM, ZERO_CELSIUS_K
 
@@ -103,6 +115,7 @@ class Numerics:
     linear_solver: str
     petsc_options: dict[str, Any]
     out_of_range: str = "warn"  # "warn" | "error": outside a material's data ranges
+    f_bar: bool = True  # F-bar in the flowing regions (element_degree 2)
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,8 @@ class Output:
     field_formats: tuple[str, ...]
     log_every: int
     fields_every_h: float = 0.0
+    checkpoint_every_steps: int = 0  # 0: off
+    checkpoint_every_min: float = 30.0  # wall time; 0: off
 
 
 @dataclass(frozen=True)
@@ -136,15 +151,23 @@ class Case:
     numerics: Numerics
     output: Output
     resolved: dict[str, Any]
+    warnings: tuple[str, ...] = ()  # overrides that do not act as given (a step shadows them)
+    notes: tuple[str, ...] = ()  # what loading did on the user's behalf (keys dropped)
+    clearance_mm: float = 0.0  # radial gap between plunger and bore (die.clearance_um)
+
+    @property
+    def plunger_radius_mm(self) -> float:
+        """Radius of the plunger face: the bore's, less the clearance."""
+        return self.die_radius_mm - self.clearance_mm
 
     @property
     def face_area_mm2(self) -> float:
-        """Plunger face: the disk in 3-D and axisymmetric modes; in plane strain the half
-        width of the slot times a unit (1 mm) depth.
+        """Plunger face, the area of the stack pressure: the disk of the plunger's radius in
+        3-D and axisymmetric modes; in plane strain its half width times a unit (1 mm) depth.
         """
         if self.mode == "plane_strain":
-            return self.die_radius_mm * 1.0
-        return math.pi * self.die_radius_mm**2
+            return self.plunger_radius_mm * 1.0
+        return math.pi * self.plunger_radius_mm**2
 
     @property
     def host_capacity_mAh_cm2(self) -> float | None:
@@ -183,7 +206,7 @@ def _check_leaf(spec: Leaf, value: Any, key: str) -> Any:
     )
     if not ok_type:
         raise CaseError(key, f"got {value!r} ({type(value).__name__}); expected {_type_name(spec.types)}")
-    if isinstance(value, int) and not isinstance(value, bool) and spec.types == NUMBER:
+    if isinstance(value, int) and not isinstance(value, bool) and spec.types in (NUMBER, NUMBER_OR_NAME):
         value = float(value)  # a number leaf is a float; a PETSc option keeps its integer
     for check in spec.checks:
         problem = check(value)
@@ -348,13 +371,23 @@ def _interfaces(doc: dict[str, Any], layers: tuple[Layer, ...]) -> dict[str, str
     return {**faces, **pairs, **given}
 
 
+_FRAME_KEYS = ("frame_stiffness_N_per_mm", "frame_relaxation_fraction", "frame_relaxation_time_h")
+FIXTURE_KEYS = {
+    "fixed_gap": _FRAME_KEYS,
+    "spring": ("spring_stiffness_N_per_mm", *_FRAME_KEYS),
+    "constant_pressure": (),
+}
+"""The stiffness keys each fixture type takes, besides ``type`` and ``preload_MPa``."""
+
+
 def _fixture(doc: dict[str, Any]) -> Fixture:
     fx = doc["fixture"]
     kind = fx["type"]
     frame = fx.get("frame_stiffness_N_per_mm", math.inf)
     spring = fx.get("spring_stiffness_N_per_mm")
     if kind == "spring" and spring is None:
-        raise CaseError("fixture.spring_stiffness_N_per_mm", "missing: a 'spring' fixture needs its stiffness")
+        raise CaseError("fixture.spring_stiffness_N_per_mm", "missing: a 'spring' fixture needs "
+                        "its stiffness (an override of fixture.type to 'spring' needs this key too)")
     if kind != "spring" and spring is not None:
         raise CaseError("fixture.spring_stiffness_N_per_mm", f"only for type = 'spring', not {kind!r}")
     if kind == "constant_pressure" and "frame_stiffness_N_per_mm" in fx:
@@ -404,7 +437,32 @@ def _die_wall(doc: dict[str, Any], radius: float) -> DieWall:
     return DieWall("elastic", holder, outer)
 
 
+def _clearance(doc: dict[str, Any], layers: tuple[Layer, ...], radius: float, mode: str) -> float:
+    """The plunger's radial clearance c (mm): the top layer's face is free for R - c < r < R.
+
+    It must leave a plunger (c < R), needs a 2-D mode, and the top layer must reach past
+    R - c, or the annulus holds no material and the clearance would change nothing.
+    """
+    if "clearance_um" not in doc["die"]:
+        return 0.0
+    given = doc["die"]["clearance_um"]
+    c = given / UM_PER_MM
+    if c >= radius:
+        raise CaseError("die.clearance_um", f"got {given!r}; must be below the bore radius "
+                        f"(geometry.die_diameter_mm / 2 = {radius * UM_PER_MM:g} um)")
+    if mode == "3d":
+        raise CaseError("die.clearance_um", "a plunger narrower than the bore needs "
+                        "geometry.mode 'axisymmetric' or 'plane_strain'")
+    top = layers[-1]
+    if top.radius_mm <= radius - c:
+        raise CaseError("die.clearance_um", f"got {given!r}; the top layer '{top.name}' "
+                        f"(diameter {2 * top.radius_mm:g} mm) does not reach past the plunger's "
+                        f"edge at diameter {2 * (radius - c):g} mm, so nothing can extrude")
+    return c
+
+
 def _protocol(doc: dict[str, Any], cathode_capacity: float | None) -> tuple[Step, ...]:
+    preload = doc["fixture"]["preload_MPa"]
     steps = []
     for i, s in enumerate(doc["protocol"]):
         key = f"protocol.{i}"
@@ -427,7 +485,10 @@ def _protocol(doc: dict[str, Any], cathode_capacity: float | None) -> tuple[Step
             duration = s["capacity_mAh_cm2"] / current * S_PER_H
         if "voltage_cutoff_V" in s and kind not in ("charge", "discharge"):
             raise CaseError(f"{key}.voltage_cutoff_V", f"a '{kind}' step has no voltage to cut off")
-        steps.append(Step(kind, current, duration, s.get("pressure_MPa"), s.get("voltage_cutoff_V")))
+        pressure = s.get("pressure_MPa")
+        if pressure == PRELOAD:
+            pressure = preload
+        steps.append(Step(kind, current, duration, pressure, s.get("voltage_cutoff_V")))
     return tuple(steps)
 
 
@@ -502,7 +563,8 @@ def _freeze(doc: dict[str, Any]) -> Case:
             raise CaseError("output.field_formats", f"got {f!r}; allowed: 'vtx', 'xdmf'")
     _check_measured(doc["measured"])
     radial = geo.get("radial_mesh_size_um", radius * UM_PER_MM / 8.0) / UM_PER_MM
-    limits.check_mesh(geo, layers, radius, geo["mode"], radial)
+    clearance = _clearance(doc, layers, radius, geo["mode"])
+    limits.check_mesh(geo, layers, radius, geo["mode"], radial, clearance)
     return Case(
         name=doc["case"]["name"],
         description=doc["case"]["description"],
@@ -525,8 +587,10 @@ def _freeze(doc: dict[str, Any]) -> Case:
         protocol=protocol,
         numerics=Numerics(**{k: v for k, v in num.items()}),
         output=Output(out["fields_every"], tuple(out["field_formats"]), out["log_every"],
-                      out["fields_every_h"]),
+                      out["fields_every_h"], out["checkpoint_every_steps"],
+                      out["checkpoint_every_min"]),
         resolved=doc,
+        clearance_mm=clearance,
     )
 
 
@@ -578,9 +642,22 @@ def load_case(path: str | Path, sets: list[str] | tuple[str, ...] = ()) -> Case:
 
 def validate(doc: dict[str, Any], sets: list[str] | tuple[str, ...] = ()) -> Case:
     """Validate a parsed case document (after ``--set`` overrides) and freeze it."""
+    return validate_overrides(doc, [parse_set(assignment) for assignment in sets])
+
+
+def validate_overrides(doc: dict[str, Any], overrides: Iterable[tuple[list[str], Any]]) -> Case:
+    """Apply ``(key path, value)`` overrides to a parsed case document, validate and freeze it.
+
+    An override of ``fixture.type`` drops the fixture keys the new type does not take
+    (:data:`FIXTURE_KEYS`; ``Case.notes`` says which); an override of ``fixture.preload_MPa``
+    that a hold's own ``pressure_MPa`` re-sets before the steps that pass current is listed in
+    ``Case.warnings``.
+    """
     doc = copy.deepcopy(doc)
-    for assignment in sets:
-        apply_set(doc, *parse_set(assignment))
+    overrides = list(overrides)
+    for path, value in overrides:
+        apply_set(doc, path, value)
+    notes = _switch_fixture(doc) if any(p == ["fixture", "type"] for p, _ in overrides) else []
     numerics = doc.setdefault("numerics", {})
     if isinstance(numerics, dict):  # else the walker names the key
         numerics.setdefault("petsc_options", {})
@@ -589,4 +666,58 @@ def validate(doc: dict[str, Any], sets: list[str] | tuple[str, ...] = ()) -> Cas
     num = case.numerics
     check_petsc_options(num.linear_solver, num.petsc_options, CaseError,
                         split=bool(case.host_regions))
-    return case
+    return dataclasses.replace(case, warnings=tuple(_shadowed_preload(resolved, overrides)),
+                               notes=tuple(notes))
+
+
+def _switch_fixture(doc: dict[str, Any]) -> list[str]:
+    """After an override of ``fixture.type``: drop the stiffness keys the new type does not take.
+
+    A case written for one fixture names that fixture's stiffness; switched to another type
+    (a sweep over fixtures, ``--set fixture.type=constant_pressure``), the old type's keys
+    would be refused. A key the new type needs and the case lacks is still an error.
+    """
+    fixture = doc.get("fixture")
+    if not isinstance(fixture, dict) or fixture.get("type") not in FIXTURE_KEYS:
+        return []  # the walker names the bad table or type
+    kind = fixture["type"]
+    stiffness = {k for keys in FIXTURE_KEYS.values() for k in keys}
+    notes = []
+    for key in [k for k in fixture if k in stiffness and k not in FIXTURE_KEYS[kind]]:
+        notes.append(f"fixture.type = {kind!r} (overridden): dropped fixture.{key} = "
+                     f"{fixture.pop(key)!r}, which a {kind!r} fixture does not take")
+    return notes
+
+
+def _shadowed_preload(resolved: dict[str, Any], overrides: list[tuple[list[str], Any]]) -> list[str]:
+    """Warnings for an overridden ``fixture.preload_MPa`` that a protocol step re-sets.
+
+    The preload holds until a step with its own ``pressure_MPa`` re-sets the fixture, and again
+    after a step with ``pressure_MPa = "preload"``. The override is shadowed where a step that
+    passes current (any step, in a protocol without current) runs at a step's own pressure.
+    """
+    if not any(p == ["fixture", "preload_MPa"]
+               or (p == ["fixture"] and isinstance(v, dict) and "preload_MPa" in v)
+               for p, v in overrides):
+        return []
+    steps, preload = resolved["protocol"], resolved["fixture"]["preload_MPa"]
+    setter, set_by = None, []
+    for i, step in enumerate(steps):
+        pressure = step.get("pressure_MPa")
+        if pressure is not None:
+            setter = None if pressure == PRELOAD else i
+        set_by.append(setter)
+    current = [i for i, step in enumerate(steps) if step["step"] in ("charge", "discharge")]
+    shadowed: dict[int, list[int]] = {}
+    for i in current or range(len(steps)):
+        if set_by[i] is not None:
+            shadowed.setdefault(set_by[i], []).append(i)
+    warnings = []
+    for j, where in shadowed.items():
+        pressure = steps[j]["pressure_MPa"]
+        named = ", ".join(f"protocol.{i} ({steps[i]['step']})" for i in where)
+        warnings.append(
+            f"override fixture.preload_MPa = {preload:g} is shadowed: protocol.{j}.pressure_MPa = "
+            f"{pressure:g} re-sets the fixture, so {named} runs at {pressure:g} MPa; override "
+            f"protocol.{j}.pressure_MPa instead, or give that step pressure_MPa = \"{PRELOAD}\"")
+    return warnings

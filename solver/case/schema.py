@@ -7,13 +7,14 @@ in :mod:`solver.case.load` walks the TOML document against this tree and fills d
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from solver.materials.library import HOST_OVERRIDE_KEYS, OVERRIDE_KEYS
+from solver.materials.library import CREEP_CHOICES, HOST_OVERRIDE_KEYS, OVERRIDE_KEYS
 
 Check = Callable[[Any], str | None]
 """A check returns None when a value is allowed, else a phrase saying what is allowed."""
@@ -36,7 +37,12 @@ def between(lo: float, hi: float) -> Check:
 
 def one_of(*allowed: Any) -> Check:
     def check(v: Any) -> str | None:
-        return None if v in allowed else "must be one of " + ", ".join(repr(a) for a in allowed)
+        if v in allowed:
+            return None
+        words = [a for a in allowed if isinstance(a, str)]
+        close = difflib.get_close_matches(v, words, n=1) if isinstance(v, str) else []
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return "must be one of " + ", ".join(repr(a) for a in allowed) + hint
 
     return check
 
@@ -96,6 +102,18 @@ def plain_name(v: Any) -> str | None:
             "starting with a letter or digit (it names the run directory runs/<name>)")
 
 
+def pressure_or_preload(v: Any) -> str | None:
+    """A hold's pressure: a number in MPa, or ``"preload"``, the fixture's ``preload_MPa``."""
+    if isinstance(v, str):
+        if v == PRELOAD:
+            return None
+        return f"must be a pressure in MPa or {PRELOAD!r} (the value of fixture.preload_MPa)"
+    return non_negative(v) or at_most(MAX_PRESSURE_MPA)(v)
+
+
+PRELOAD = "preload"
+"""The hold pressure that follows ``fixture.preload_MPa``: the cycling pressure is one key."""
+
 REQUIRED = object()
 
 
@@ -130,6 +148,7 @@ class ListOf:
 
 
 NUMBER = (int, float)
+NUMBER_OR_NAME = (int, float, str)
 
 LAYER = Table(
     {
@@ -152,11 +171,15 @@ REGION = Table(
             {
                 "youngs_modulus_GPa": Leaf(NUMBER, None, (positive, finite)),
                 "poisson_ratio": Leaf(NUMBER, None, (between(-0.99, 0.499),)),
-                "creep": Leaf((str,), None, (one_of("none"),)),
+                "creep": Leaf((str,), None, (one_of(*CREEP_CHOICES),)),
                 "creep_prefactor_per_s": Leaf(NUMBER, None, (positive, finite)),
                 "creep_activation_energy_kJ_per_mol": Leaf(NUMBER, None, (non_negative, finite)),
                 "creep_reference_stress_MPa": Leaf(NUMBER, None, (positive, finite)),
                 "creep_stress_exponent": Leaf(NUMBER, None, (between(1.0, 20.0),)),
+                "creep_yield_stress_MPa": Leaf(NUMBER, None, (positive, finite)),
+                "creep_reference_strain_rate_per_s": Leaf(NUMBER, None, (positive, finite)),
+                "creep_overstress_exponent": Leaf(NUMBER, None, (between(1.0, 20.0),)),
+                "creep_viscosity_Pa_s": Leaf(NUMBER, None, (positive, finite)),
                 "initial_theta": Leaf(NUMBER, None, (between(0.0, 1.0),)),
                 "diffusivity_cm2_per_s": Leaf(NUMBER, None, (positive, finite)),
                 "diffusion_activation_energy_kJ_per_mol": Leaf(NUMBER, None, (non_negative, finite)),
@@ -182,8 +205,8 @@ STEP = Table(
         ),
         "capacity_mAh_cm2": Leaf(NUMBER, None, (positive, finite), "end after this capacity"),
         "pressure_MPa": Leaf(
-            NUMBER, None, (non_negative, at_most(MAX_PRESSURE_MPA)),
-            "set the fixture to this pressure first, MPa",
+            NUMBER_OR_NAME, None, (pressure_or_preload,),
+            "set the fixture to this pressure first, MPa; \"preload\" = fixture.preload_MPa",
         ),
         "voltage_cutoff_V": Leaf(
             NUMBER, None, (finite,), "also end when voltage_V reaches this value, V"
@@ -238,6 +261,11 @@ CASE = Table(
                 "wall": Leaf((str,), "rigid", (one_of("rigid", "elastic"),)),
                 "holder_material": Leaf((str,), None),
                 "holder_outer_diameter_mm": Leaf(NUMBER, None, (positive, finite)),
+                "clearance_um": Leaf(
+                    NUMBER, None, (positive, at_least(MIN_LENGTH_UM), finite),
+                    "radial gap between plunger and bore, um: the plunger's radius is R - c and "
+                    "the top layer can extrude into the annulus (2-D modes)",
+                ),
             },
             required=False,
         ),
@@ -277,6 +305,11 @@ CASE = Table(
         "numerics": Table(
             {
                 "element_degree": Leaf((int,), 2, (one_of(1, 2),)),
+                "f_bar": Leaf(
+                    (bool,), True, (),
+                    "F-bar (the elastic volume change projected on P1) in regions whose law "
+                    "flows, element_degree 2: without it P2 locks in long creep (README, "
+                    "'Verification: viscous laws and locking')"),
                 "dt_initial_s": Leaf(NUMBER, 1.0e-6, (between(MIN_DT_S, MAX_DT_S),)),
                 "dt_min_s": Leaf(NUMBER, 1.0e-9, (between(MIN_DT_S, MAX_DT_S),)),
                 "dt_max_s": Leaf(NUMBER, 1800.0, (between(MIN_DT_S, MAX_DT_S),)),
@@ -313,6 +346,13 @@ CASE = Table(
                 ),
                 "field_formats": Leaf((list,), ["xdmf"], (), "any of 'xdmf' (ParaView 5.11+), 'vtx' (ADIOS2 ParaView)"),
                 "log_every": Leaf((int,), 1, (positive,), "progress line every N steps"),
+                "checkpoint_every_steps": Leaf(
+                    (int,), 0, (non_negative,),
+                    "restart checkpoint every N accepted steps, 0 = off (ssb run --restart)"),
+                "checkpoint_every_min": Leaf(
+                    NUMBER, 30.0, (non_negative, finite),
+                    "restart checkpoint every this many minutes of wall time, 0 = off; a "
+                    "signal (SIGTERM, SIGINT) always writes one"),
             },
             required=False,
         ),

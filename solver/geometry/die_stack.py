@@ -12,6 +12,14 @@ at ``z = H`` (the sum of the thicknesses), is the plunger face. Two representati
 In both modes the axial division of every layer is prescribed (layer mesh size, at least two
 elements per layer), the radial resolution is set by one size for the whole stack, and
 neighbouring layers share their interface nodes, so the mesh is conforming.
+
+A plunger narrower than the bore (radius ``R - c``, 2-D modes) presses the top face only for
+``r < R - c``: the annulus ``R - c < r < R`` of the top face is the ``clearance_face`` group, a
+free surface the top layer can extrude through. A column break at ``r = R - c`` puts a mesh
+line there; the top layer is then meshed unstructured, with cells of ``c / CLEARANCE_CELLS``
+within ``CLEARANCE_FINE_ZONE * c`` of the annulus, growing linearly (slope
+``CLEARANCE_GROWTH``) to the layer's own size, and every column between ``R - c`` and ``R`` has
+cells of ``c / CLEARANCE_CELLS`` across (the constants live in :mod:`solver.geometry.estimate`).
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ import dolfinx.io.gmsh
 import dolfinx.mesh
 import gmsh
 
+from solver.geometry.estimate import CLEARANCE_CELLS, clearance_sizes
 from solver.geometry.estimate import divisions as _divisions  # one rule for mesh and estimate
 
 __all__ = ["LayerSpec", "StackMesh", "build_die_stack", "die_stack_model"]
@@ -43,10 +52,11 @@ BASE_FACE = "base_face"
 PLUNGER_FACE = "plunger_face"
 DIE_WALL = "die_wall"
 AXIS = "axis"
+CLEARANCE_FACE = "clearance_face"
 
 # Facet tags of the outer boundaries; interface k (counted from the base, k >= 1) gets
 # _INTERFACE_TAG_OFFSET + k. Cell tags are 1..n in stacking order.
-_BOUNDARY_TAGS = {BASE_FACE: 1, PLUNGER_FACE: 2, DIE_WALL: 3, AXIS: 4}
+_BOUNDARY_TAGS = {BASE_FACE: 1, PLUNGER_FACE: 2, DIE_WALL: 3, AXIS: 4, CLEARANCE_FACE: 5}
 _INTERFACE_TAG_OFFSET = 100
 
 # Global gmsh options the mesh depends on; set for the build and restored afterwards.
@@ -97,6 +107,8 @@ class StackMesh:
         mode: ``"axisymmetric"`` or ``"3d"``.
         radius_mm: Die bore radius (mm).
         layer_bounds_mm: Layer name -> ``(z_bottom, z_top)`` (mm).
+        plunger_radius_mm: Radius of the plunger face (mm): the bore's, or ``R - c`` with a
+            clearance (then ``facet_regions`` also has ``"clearance_face"``).
 
     """
 
@@ -108,6 +120,7 @@ class StackMesh:
     mode: str
     radius_mm: float
     layer_bounds_mm: dict[str, tuple[float, float]]
+    plunger_radius_mm: float | None = None
 
 
 def interface_name(upper: str, lower: str) -> str:
@@ -131,6 +144,7 @@ def build_die_stack(
     mode: str,
     radial_mesh_size_mm: float,
     gmsh_verbosity: int = 0,
+    plunger_radius_mm: float | None = None,
 ) -> StackMesh:
     """Mesh a stack of layers in a cylindrical die bore.
 
@@ -147,6 +161,8 @@ def build_die_stack(
         radial_mesh_size_mm: Element size across the bore (mm); in 3-D it is the size of the
             disk triangulation that is extruded through the layers.
         gmsh_verbosity: Value of the gmsh option ``General.Terminal`` (0 = silent).
+        plunger_radius_mm: Radius R - c of a plunger narrower than the bore (2-D modes; it
+            must be below the top layer's radius); None: the plunger fills the bore.
 
     Returns:
         The mesh, its markers and the name -> tag maps.
@@ -156,16 +172,18 @@ def build_die_stack(
         RuntimeError: If gmsh fails to build or mesh the geometry.
 
     """
-    layers = _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity)
+    layers = _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity,
+                       plunger_radius_mm)
     radius_mm = float(radius_mm)
     radial_mesh_size_mm = float(radial_mesh_size_mm)
+    plunger = _plunger(radius_mm, plunger_radius_mm)
     z_levels = _z_levels(layers)
     layer_bounds = {layer.name: (z_levels[i], z_levels[i + 1]) for i, layer in enumerate(layers)}
     tdim = 3 if mode == "3d" else 2
     builder = _build_3d if mode == "3d" else _build_axisymmetric  # plane strain: same section
 
     data = mesh_on_root(
-        comm, lambda: builder(layers, z_levels, radius_mm, radial_mesh_size_mm), tdim,
+        comm, lambda: builder(layers, z_levels, radius_mm, radial_mesh_size_mm, plunger), tdim,
         gmsh_verbosity, "the die stack",
     )
     if data.cell_tags is None or data.facet_tags is None:
@@ -173,7 +191,7 @@ def build_die_stack(
     # model_to_mesh broadcasts the physical groups, so every rank builds the same maps.
     groups = data.physical_groups
     cell_names = [layer.name for layer in layers]
-    facet_names = _facet_names(layers, mode)
+    facet_names = _facet_names(layers, mode, plunger < radius_mm)
     missing = [n for n in cell_names + facet_names if n not in groups]
     if missing:
         raise RuntimeError(f"physical groups missing from the gmsh model: {missing}")
@@ -190,6 +208,7 @@ def build_die_stack(
         mode=mode,
         radius_mm=radius_mm,
         layer_bounds_mm=layer_bounds,
+        plunger_radius_mm=plunger,
     )
 
 
@@ -200,16 +219,19 @@ def die_stack_model(
     mode: str,
     radial_mesh_size_mm: float,
     gmsh_verbosity: int = 0,
+    plunger_radius_mm: float | None = None,
 ) -> Iterator[str]:
     """Provide the meshed gmsh model of a die stack, current inside the ``with`` block.
 
     On this process only, with the same physical groups as :func:`build_die_stack`, e.g. to
     write it with ``gmsh.write``. Yields the model name; the gmsh state is restored on exit.
     """
-    layers = _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity)
+    layers = _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity,
+                       plunger_radius_mm)
     builder = _build_3d if mode == "3d" else _build_axisymmetric
     with _gmsh_session(gmsh_verbosity) as name:
-        builder(layers, _z_levels(layers), float(radius_mm), float(radial_mesh_size_mm))
+        builder(layers, _z_levels(layers), float(radius_mm), float(radial_mesh_size_mm),
+                _plunger(float(radius_mm), plunger_radius_mm))
         gmsh.model.mesh.generate(3 if mode == "3d" else 2)
         yield name
 
@@ -240,7 +262,13 @@ def mesh_on_root(comm, build, tdim: int, gmsh_verbosity: int, what: str, geometr
             gmsh.model if comm.rank == 0 else None, comm, 0, gdim=tdim, partitioner=partitioner,
         )
 
-def _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity) -> list[LayerSpec]:
+def _plunger(radius_mm: float, plunger_radius_mm: float | None) -> float:
+    """The plunger face's radius: the bore's unless a clearance makes it narrower."""
+    return radius_mm if plunger_radius_mm is None else min(float(plunger_radius_mm), radius_mm)
+
+
+def _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity,
+              plunger_radius_mm=None) -> list[LayerSpec]:
     """Check the arguments of :func:`build_die_stack` and return the layers as a list."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -269,12 +297,22 @@ def _validate(layers, radius_mm, mode, radial_mesh_size_mm, gmsh_verbosity) -> l
                                  f"{radius_mm!r}, got {layer.radius_mm!r}")
             if layer.radius_mm < radius_mm and mode == "3d":
                 raise ValueError(f"layers[{i}].radius_mm < radius_mm needs a 2-D mode, got {mode!r}")
+    clearance = False
+    if plunger_radius_mm is not None:
+        _check_positive("plunger_radius_mm", plunger_radius_mm)
+        top = layers[-1].radius_mm if layers[-1].radius_mm is not None else radius_mm
+        if plunger_radius_mm >= top:
+            raise ValueError(f"plunger_radius_mm must be below the top layer's radius {top!r} "
+                             f"(else the plunger covers its whole face), got {plunger_radius_mm!r}")
+        if mode == "3d":
+            raise ValueError(f"plunger_radius_mm < radius_mm needs a 2-D mode, got {mode!r}")
+        clearance = True
     names = [layer.name for layer in layers]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(f"layers must have unique names, got duplicates {duplicates}")
     # Physical-group names share one namespace in model_to_mesh's lookup table.
-    all_names = names + _facet_names(layers, mode)
+    all_names = names + _facet_names(layers, mode, clearance)
     clashes = sorted({n for n in all_names if all_names.count(n) > 1})
     if clashes:
         raise ValueError(f"layers names clash with boundary/interface group names: {clashes}")
@@ -297,11 +335,13 @@ def _z_levels(layers: Sequence[LayerSpec]) -> list[float]:
     return levels
 
 
-def _facet_names(layers: Sequence[LayerSpec], mode: str) -> list[str]:
+def _facet_names(layers: Sequence[LayerSpec], mode: str, clearance: bool = False) -> list[str]:
     """Return the facet-group names in tag order."""
     names = [BASE_FACE, PLUNGER_FACE, DIE_WALL]
     if mode != "3d":
         names.append(AXIS)  # the symmetry plane x = 0 in plane strain
+    if clearance:
+        names.append(CLEARANCE_FACE)
     names += [interface_name(up.name, low.name) for low, up in itertools.pairwise(layers)]
     return names
 
@@ -352,20 +392,26 @@ def _add_interface_groups(dim: int, layers: Sequence[LayerSpec], entities: Seque
 
 
 def _build_axisymmetric(
-    layers: Sequence[LayerSpec], z_levels: Sequence[float], radius: float, radial_size: float
+    layers: Sequence[LayerSpec], z_levels: Sequence[float], radius: float, radial_size: float,
+    plunger: float,
 ) -> None:
     """Build the (r, z) section as blocks with shared lines and structured triangle meshes.
 
-    The radial breakpoints are the layer radii: layer i covers the columns up to its own
-    radius r_i. A block (layer, column) is a transfinite rectangle; neighbouring blocks share
-    their lines, so the mesh is conforming across columns and layers. The outer side of each
-    layer (at r_i) is its part of ``die_wall``; where a layer is wider than its neighbour,
-    the uncovered part of its face is a free surface (untagged).
+    The radial breakpoints are the layer radii (and the plunger's): layer i covers the columns
+    up to its own radius r_i. A block (layer, column) is a transfinite rectangle; neighbouring
+    blocks share their lines, so the mesh is conforming across columns and layers. The outer
+    side of each layer (at r_i) is its part of ``die_wall``; where a layer is wider than its
+    neighbour, the uncovered part of its face is a free surface (untagged). With a clearance
+    (``plunger < radius``) the top layer's blocks are unstructured, sized by
+    :func:`_clearance_field`; the lines they share with structured blocks stay transfinite.
     """
     geo = gmsh.model.geo
     radii = [radius if layer.radius_mm is None else float(layer.radius_mm) for layer in layers]
-    breaks = sorted({0.0, *radii})
+    clearance = radius - plunger
+    breaks = sorted({0.0, plunger, *radii})
     n_cols = len(breaks) - 1
+    top = len(layers) - 1
+    structured = top if clearance > 0 else len(layers)  # layers below this index
 
     def covers(i: int, c: int) -> bool:  # layer i spans column c
         return 0 <= i < len(layers) and radii[i] >= breaks[c + 1] - 1e-12
@@ -392,25 +438,39 @@ def _build_axisymmetric(
                 blocks[i].append((c, geo.addPlaneSurface([loop])))
     geo.synchronize()
 
-    for (_, c), line in horizontals.items():
-        n_radial = _divisions(breaks[c + 1] - breaks[c], radial_size, 1)
+    def in_gap(c: int) -> bool:  # a column of the clearance annulus
+        return clearance > 0 and breaks[c] >= plunger - 1e-12
+
+    for (k, c), line in horizontals.items():
+        if not ((k - 1 < structured and covers(k - 1, c)) or (k < structured and covers(k, c))):
+            continue  # only the unstructured top layer meets it: sized by the field
+        size = clearance / CLEARANCE_CELLS if in_gap(c) else radial_size
+        n_radial = _divisions(breaks[c + 1] - breaks[c], size, 1)
         gmsh.model.mesh.setTransfiniteCurve(line, n_radial + 1)
     for (i, _), line in verticals.items():
-        n_axial = _divisions(layers[i].thickness_mm, layers[i].mesh_size_mm, 2)
-        gmsh.model.mesh.setTransfiniteCurve(line, n_axial + 1)
+        if i < structured:
+            n_axial = _divisions(layers[i].thickness_mm, layers[i].mesh_size_mm, 2)
+            gmsh.model.mesh.setTransfiniteCurve(line, n_axial + 1)
     for i, surfaces in blocks.items():
+        if i >= structured:
+            continue
         for c, surface in surfaces:
             corners = [point(i, c), point(i, c + 1), point(i + 1, c + 1), point(i + 1, c)]
             gmsh.model.mesh.setTransfiniteSurface(surface, "Alternate", corners)
 
     last = len(layers)
     outer = [breaks.index(r) for r in radii]
+    face = [c for c in range(n_cols) if covers(top, c)]
     facets = {
         BASE_FACE: [horizontals[(0, c)] for c in range(n_cols) if covers(0, c)],
-        PLUNGER_FACE: [horizontals[(last, c)] for c in range(n_cols) if covers(last - 1, c)],
+        PLUNGER_FACE: [horizontals[(last, c)] for c in face if not in_gap(c)],
         DIE_WALL: [verticals[(i, outer[i])] for i in range(len(layers))],
         AXIS: [verticals[(i, 0)] for i in range(len(layers))],
     }
+    if clearance > 0:
+        facets[CLEARANCE_FACE] = [horizontals[(last, c)] for c in face if in_gap(c)]
+        size = min(radial_size, layers[top].mesh_size_mm, layers[top].thickness_mm / 2.0)
+        _clearance_field(facets[CLEARANCE_FACE], clearance, size)
     dim = 2
     for i, layer in enumerate(layers):
         gmsh.model.addPhysicalGroup(dim, [s for _, s in blocks[i]], tag=i + 1, name=layer.name)
@@ -422,10 +482,28 @@ def _build_axisymmetric(
         gmsh.model.addPhysicalGroup(dim - 1, shared, tag=_INTERFACE_TAG_OFFSET + k, name=name)
 
 
+def _clearance_field(annulus: Sequence[int], clearance: float, coarse: float) -> None:
+    """Background size: fine near the clearance annulus, growing linearly to ``coarse``."""
+    fine, d_fine, d_coarse = clearance_sizes(clearance, coarse)
+    field = gmsh.model.mesh.field
+    distance = field.add("Distance")
+    field.setNumbers(distance, "CurvesList", list(annulus))
+    field.setNumber(distance, "Sampling", 4 * CLEARANCE_CELLS + 1)
+    threshold = field.add("Threshold")
+    field.setNumber(threshold, "InField", distance)
+    field.setNumber(threshold, "SizeMin", fine)
+    field.setNumber(threshold, "SizeMax", coarse)
+    field.setNumber(threshold, "DistMin", d_fine)
+    field.setNumber(threshold, "DistMax", d_coarse)
+    field.setAsBackgroundMesh(threshold)
+
+
 def _build_3d(
-    layers: Sequence[LayerSpec], z_levels: Sequence[float], radius: float, radial_size: float
+    layers: Sequence[LayerSpec], z_levels: Sequence[float], radius: float, radial_size: float,
+    plunger: float,
 ) -> None:
-    """Build the cylinder by extruding a meshed disk through the layers (tetrahedra)."""
+    """Build the cylinder by extruding a meshed disk through the layers (tetrahedra); the
+    plunger fills the bore (``_validate`` refuses a clearance in 3-D)."""
     geo = gmsh.model.geo
     center = geo.addPoint(0.0, 0.0, 0.0, radial_size)
     rim = [

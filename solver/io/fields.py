@@ -22,6 +22,12 @@ its metadata in memory while a file is open, so a run killed with the file open 
 death of a rank) would leave the ``.h5`` unreadable. Closed after each snapshot, it holds every
 snapshot written before a stop; only a snapshot being written may be lost.
 
+A run continued from a checkpoint (``ssb run --restart``) writes a new segment,
+``fields_data.<n>.h5`` (``fields.<n>.bp``), and leaves the earlier files as they were: the
+regrouped ``fields.xdmf`` lists the snapshots of every segment up to its checkpoint, then the
+new ones, as one time series. (DOLFINx can append to its XDMF file, but a snapshot written after
+the checkpoint, before the stop, would be overwritten in place with HDF5 errors printed.)
+
 Snapshots are taken every ``fields_every`` accepted steps and at least every ``fields_every_h``
 hours of simulated time (at the first accepted step past each multiple), so a long charge with
 long steps is not left with two frames.
@@ -45,23 +51,29 @@ VTX_FILE = "fields.bp"
 REGROUP_SPACING = 20.0
 
 
-def regroup_xdmf(text: str, regions: dict[str, int]) -> str:
+def regroup_xdmf(text: str | list[str], regions: dict[str, int]) -> str:
     """One temporal collection with every attribute per time, from DOLFINx's XDMF text.
 
-    ``text`` holds a mesh grid and one temporal collection per function; the result inlines the
-    mesh's Topology and Geometry in each time's grid (the same HDF5 datasets, not copies) and
-    adds the region names (``regions``: name -> cell tag) as field data and Information.
+    ``text`` holds a mesh grid and one temporal collection per function (or a list of such
+    texts, the segments of a restarted run, in order); the result inlines the mesh's Topology
+    and Geometry in each time's grid (the same HDF5 datasets, not copies) and adds the region
+    names (``regions``: name -> cell tag) as field data and Information.
     """
-    root = ET.fromstring(text)
-    domain = root.find("Domain")
-    mesh = next(g for g in domain.findall("Grid") if g.get("GridType") == "Uniform")
-    shape = [mesh.find("Topology"), mesh.find("Geometry")]
-    times: dict[str, list[ET.Element]] = {}
-    for series in domain.findall("Grid"):
-        if series.get("CollectionType") != "Temporal":
-            continue
-        for grid in series.findall("Grid"):
-            times.setdefault(grid.find("Time").get("Value"), []).extend(grid.findall("Attribute"))
+    times: dict[str, tuple[list[ET.Element], list[ET.Element]]] = {}
+    for segment in [text] if isinstance(text, str) else text:
+        domain = ET.fromstring(segment).find("Domain")
+        mesh = next(g for g in domain.findall("Grid") if g.get("GridType") == "Uniform")
+        shape = [mesh.find("Topology"), mesh.find("Geometry")]
+        seen: dict[str, list[ET.Element]] = {}
+        for series in domain.findall("Grid"):
+            if series.get("CollectionType") != "Temporal":
+                continue
+            for grid in series.findall("Grid"):
+                value = grid.find("Time").get("Value")
+                seen.setdefault(value, []).extend(grid.findall("Attribute"))
+        for value, attributes in seen.items():  # a later segment's time replaces an earlier's
+            times.pop(value, None)
+            times[value] = (shape, attributes)
 
     out_root = ET.Element("Xdmf", Version="3.0")
     out_domain = ET.SubElement(out_root, "Domain")
@@ -69,7 +81,7 @@ def regroup_xdmf(text: str, regions: dict[str, int]) -> str:
     ET.SubElement(out_domain, "Information", Name="regions", Value=listing)
     collection = ET.SubElement(out_domain, "Grid", Name="fields", GridType="Collection",
                                CollectionType="Temporal")
-    for value, attributes in times.items():
+    for value, (shape, attributes) in times.items():
         grid = ET.SubElement(collection, "Grid", Name="fields", GridType="Uniform")
         grid.extend(shape)  # ElementTree elements may sit in many parents: no copies
         ET.SubElement(grid, "Time", Value=value)
@@ -96,8 +108,13 @@ class FieldWriter:
     """Snapshots of the displacement, theta of hosts and the diagnostics' cell fields."""
 
     def __init__(self, directory: Path, model, diagnostics, formats: tuple[str, ...],
-                 fields_every: int = 0, fields_every_h: float = 0.0):
+                 fields_every: int = 0, fields_every_h: float = 0.0, segment: int = 0,
+                 earlier: tuple[str, ...] = ()):
+        """``segment`` > 0 continues a run from a checkpoint: ``earlier`` are the XDMF texts
+        of the segments before (as :meth:`saved` gave them), kept in ``fields.xdmf``."""
         self.directory = directory
+        self.segment, self.earlier = segment, tuple(earlier)
+        self._data = directory / _segment_name(DATA_FILE, segment)
         mesh = model.W.mesh
         comm = mesh.comm
         self.model, self.diagnostics = model, diagnostics
@@ -124,9 +141,11 @@ class FieldWriter:
             return
         if comm.rank == 0:
             directory.mkdir(parents=True, exist_ok=True)
+            for stale in directory.glob("fields_data*.xdmf"):  # DOLFINx XML a kill left
+                stale.unlink()
         comm.barrier()
         if "xdmf" in formats:
-            self._xdmf = str((directory / DATA_FILE).resolve())
+            self._xdmf = str(self._data.resolve())
             with io.XDMFFile(comm, self._xdmf, "w") as xdmf:
                 xdmf.write_mesh(mesh)
         if "vtx" in formats:
@@ -143,7 +162,7 @@ class FieldWriter:
         for name in (*self.point_fields, *self.diagnostics.cell_fields):
             if name != "displacement_mm":
                 self._vtx_fields[name] = fem.Function(scalar, name=name)
-        path = str((self.directory / VTX_FILE).resolve())
+        path = str((self.directory / _segment_name(VTX_FILE, self.segment)).resolve())
         self._vtx = io.VTXWriter(mesh.comm, path, list(self._vtx_fields.values()))
 
     def _functions(self) -> dict[str, fem.Function]:
@@ -194,7 +213,8 @@ class FieldWriter:
             return
         path = self.directory / FIELDS_FILE
         tmp = path.with_suffix(".xdmf.tmp")
-        tmp.write_text(regroup_xdmf((self.directory / DATA_FILE).read_text(), self.regions))
+        texts = [*self.earlier, self._data.read_text()]
+        tmp.write_text(regroup_xdmf(texts, self.regions))
         os.replace(tmp, path)
         self._stale = False
         self._regrouped_at = time.perf_counter()
@@ -206,13 +226,38 @@ class FieldWriter:
             self._xdmf = None
             self._regroup(final=True)
             if self.model.W.mesh.comm.rank == 0:
-                (self.directory / DATA_FILE).unlink(missing_ok=True)
+                self._data.unlink(missing_ok=True)
             self.model.W.mesh.comm.barrier()  # every rank sees the final directory
         if self._vtx is not None:
             self._vtx.close()
             self._vtx = None
 
     def files(self) -> list[str]:
-        """Names of the files written in the fields directory."""
-        names = {"xdmf": [FIELDS_FILE, Path(DATA_FILE).with_suffix(".h5").name], "vtx": [VTX_FILE]}
-        return [name for f in self.formats for name in names[f]]
+        """Names of the files written in the fields directory (every segment's)."""
+        h5 = Path(DATA_FILE).with_suffix(".h5").name
+        names = {"xdmf": [FIELDS_FILE], "vtx": []}
+        for n in range(self.segment + 1):
+            names["xdmf"].append(_segment_name(h5, n))
+            names["vtx"].append(_segment_name(VTX_FILE, n))
+        return [name for f in self.formats for name in names[f]
+                if name.startswith(FIELDS_FILE) or (self.directory / name).exists()]
+
+    def saved(self) -> dict:
+        """What a restart needs to go on (rank 0's XDMF text is the one that counts)."""
+        text = None
+        if self._xdmf is not None and self.model.W.mesh.comm.rank == 0:
+            text = self._data.read_text()
+        return {"segment": self.segment, "texts": [*self.earlier, text] if text else
+                list(self.earlier), "last_time": self._last_time, "next_s": self._next_s}
+
+    def restore(self, saved: dict) -> None:
+        """Snapshot times as they were at the checkpoint (the files are this segment's)."""
+        self._last_time, self._next_s = saved["last_time"], saved["next_s"]
+
+
+def _segment_name(name: str, segment: int) -> str:
+    """``fields_data.xdmf`` for the first segment, ``fields_data.<n>.xdmf`` after restart n."""
+    if segment == 0:
+        return name
+    stem, suffix = name.rsplit(".", 1)
+    return f"{stem}.{segment}.{suffix}"

@@ -25,6 +25,7 @@ from solver.io.series import read_series
 plt.rcParams["axes.formatter.useoffset"] = False  # 5.0001 is 5.0001, not 1e-4 + 5
 
 MAX_PANELS = 6
+LINESTYLES = ("-", "--", ":", "-.")  # a run per style: curves that coincide stay visible
 DEFAULT_TEMPERATURE_C = 25.0  # conditions.temperature_C when a case leaves it out
 
 LABELS = {
@@ -49,6 +50,7 @@ LABELS = {
     "max_creep_strain": "largest creep strain (-)",
     "wall_force_N": "radial force on the die wall (N)",
     "max_wall_gap_um": "largest gap to the die wall ($\\mu$m)",
+    "clearance_extrusion_um": "extrusion into the plunger clearance ($\\mu$m)",
     "newton_iterations": "Newton iterations (-)",
     "dt_s": "time step (s)",
 }
@@ -101,7 +103,11 @@ def read_measured(run: Path) -> list[Measured]:
 
 def _read(label_: str, run: Path) -> _Run:
     path = Path(run) / "case.toml"
-    protocol = tomllib.loads(path.read_text()).get("protocol", []) if path.is_file() else []
+    case = tomllib.loads(path.read_text()) if path.is_file() else {}
+    preload = case.get("fixture", {}).get("preload_MPa")
+    protocol = [  # a hold at pressure_MPa = "preload" is at the fixture's preload
+        {**step, "pressure_MPa": preload} if step.get("pressure_MPa") == "preload" else step
+        for step in case.get("protocol", [])]
     return _Run(label_, read_series(Path(run) / "series.csv"), protocol, read_measured(run))
 
 
@@ -187,7 +193,7 @@ def pressure_figure(runs: dict[str, Path], y: str = "stack_pressure_MPa"):
     kinds = {k: next((_step_kind(r, k) for r in data if k < len(r.protocol)), "hold")
              for k in steps}
     widths = [3.0 if kinds[k] in ("charge", "discharge") else 1.4 for k in steps]
-    fig, axes = plt.subplots(1, len(steps), figsize=(2.0 + 1.6 * sum(widths), 4.2),
+    fig, axes = plt.subplots(1, len(steps), figsize=(max(6.0, 2.0 + 1.6 * sum(widths)), 4.2),
                              width_ratios=widths, squeeze=False, constrained_layout=True)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, k in zip(axes[0], steps, strict=True):
@@ -196,7 +202,8 @@ def pressure_figure(runs: dict[str, Path], y: str = "stack_pressure_MPa"):
             if not rows:
                 continue
             colour = colours[j % len(colours)]
-            ax.plot(*_in_step(run, rows, kinds[k], y), color=colour, label=run.label)
+            ax.plot(*_in_step(run, rows, kinds[k], y), color=colour, label=run.label,
+                    linestyle=LINESTYLES[j % len(LINESTYLES)])
             for point in (p for p in run.measured if p.column == y):
                 x = _measured_in_step(run, rows, kinds[k], point)
                 if x is not None:
@@ -235,8 +242,9 @@ def _legend(fig, axes) -> None:
         for handle, text in zip(*ax.get_legend_handles_labels(), strict=True):
             entries.setdefault(text, handle)
     if entries:
+        columns = max(1, min(len(entries), 4, int(fig.get_figwidth() // 2.5)))
         fig.legend(entries.values(), entries.keys(), loc="outside lower center",
-                   ncols=min(len(entries), 4), frameon=False)
+                   ncols=columns, frameon=False)
 
 
 def _time_figure(data: list[_Run], y: str):

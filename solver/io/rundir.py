@@ -24,7 +24,7 @@ from solver.faults import one_line
 
 LOCK = ".ssb.lock"
 OUTPUTS = ("case.toml", "series.csv", "summary.json", "summary.json.tmp", "run.log",
-           "stack_pressure.png", "fields")
+           "stack_pressure.png", "fields", "checkpoint")
 """What a run writes; ``--overwrite`` removes these and nothing else."""
 
 
@@ -76,11 +76,26 @@ def claim(out: str, case_path: Path, overwrite: bool = False) -> RunDirectory:
     return run_dir
 
 
+def claim_existing(out: str) -> RunDirectory:
+    """Lock the directory of an earlier run to continue it (``--restart``); nothing is removed.
+
+    A lock that a killed run left on this host is taken over; a live run's is refused.
+
+    Raises:
+        RunDirError: with a one-line message naming ``--restart``.
+
+    """
+    path = Path(out)
+    if not out.strip() or not path.is_dir():
+        raise RunDirError(f"--restart: got '{out}'; expected the directory of an earlier run")
+    return RunDirectory(path, _lock(path, out, overwrite=True, option="--restart"))
+
+
 def _reason(err: OSError) -> str:
     return err.strerror or str(err)
 
 
-def _lock(path: Path, out: str, overwrite: bool) -> str:
+def _lock(path: Path, out: str, overwrite: bool, option: str = "--out") -> str:
     """Create the lock file; returns its content (host and pid of this process)."""
     text = f"{socket.gethostname()} {os.getpid()}\n"
     lock = path / LOCK
@@ -93,13 +108,13 @@ def _lock(path: Path, out: str, overwrite: bool) -> str:
                 with contextlib.suppress(FileNotFoundError):
                     lock.unlink()
                 continue
-            raise RunDirError(_in_use(out, lock, holder)) from None
+            raise RunDirError(_in_use(out, lock, holder, option)) from None
         except OSError as err:
-            raise RunDirError(f"--out: cannot write in '{out}': {_reason(err)}") from None
+            raise RunDirError(f"{option}: cannot write in '{out}': {_reason(err)}") from None
         try:
             os.write(fd, text.encode())
         except OSError as err:
-            raise RunDirError(f"--out: cannot write in '{out}': {_reason(err)}") from None
+            raise RunDirError(f"{option}: cannot write in '{out}': {_reason(err)}") from None
         finally:
             os.close(fd)
         return text
@@ -128,12 +143,12 @@ def _is_stale(holder: tuple[str, int]) -> bool:
     return False
 
 
-def _in_use(out: str, lock: Path, holder: tuple[str, int] | None) -> str:
+def _in_use(out: str, lock: Path, holder: tuple[str, int] | None, option: str = "--out") -> str:
     if holder is not None and _is_stale(holder):
-        return (f"--out: '{out}' holds the lock of a run that did not end cleanly (pid "
+        return (f"{option}: '{out}' holds the lock of a run that did not end cleanly (pid "
                 f"{holder[1]} on {holder[0]}, no longer running); pass --overwrite to replace it")
     who = f"pid {holder[1]} on {holder[0]}" if holder else "unknown owner"
-    return (f"--out: '{out}' is in use by another run ({who}); wait for it, or remove {lock} "
+    return (f"{option}: '{out}' is in use by another run ({who}); wait for it, or remove {lock} "
             "if that run has ended")
 
 

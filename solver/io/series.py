@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 COLUMNS = (
@@ -27,6 +28,7 @@ COLUMNS = (
     "max_creep_strain",
     "wall_force_N",
     "max_wall_gap_um",
+    "clearance_extrusion_um",
     "newton_iterations",
     "dt_s",
     "event",
@@ -38,13 +40,30 @@ row belongs to (the preload rows: 0)."""
 
 
 class SeriesWriter:
-    def __init__(self, path: Path, active: bool):
+    def __init__(self, path: Path, active: bool, resume_bytes: int | None = None):
+        """``resume_bytes``: continue a restarted run: cut the file to the length it had at the
+        checkpoint (dropping the rows after it) and append."""
         self.path = path
-        self._file = path.open("w", newline="") if active else None
-        if self._file:
+        self._file = None
+        if not active:
+            return
+        if resume_bytes is not None:
+            with path.open("r+b") as f:
+                if f.seek(0, 2) < resume_bytes:
+                    raise OSError(f"{path} is shorter than at the checkpoint "
+                                  f"({resume_bytes} bytes)")
+                f.truncate(resume_bytes)
+            self._file = path.open("a", newline="")
             self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
-            self._csv.writeheader()
-            self._file.flush()
+            return
+        self._file = path.open("w", newline="")
+        self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
+        self._csv.writeheader()
+        self._file.flush()
+
+    def size(self) -> int:
+        """Bytes written so far (every row is flushed)."""
+        return os.fstat(self._file.fileno()).st_size if self._file else 0
 
     def write(self, row: dict) -> None:
         if not self._file:

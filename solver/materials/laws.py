@@ -8,6 +8,7 @@ table).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class NortonCreep:
     eps_dot_eq = A exp(-Q / (R T)) (sigma_eq / sigma_ref)^n, flow direction (3/2) s / sigma_eq.
     """
 
+    kind: ClassVar[str] = "norton"
     prefactor_per_s: float
     activation_energy_J_per_mol: float
     reference_stress_MPa: float
@@ -56,6 +58,70 @@ class NortonCreep:
     source: str
     # Optional softening with lithiation: sigma_ref(theta) replaces reference_stress_MPa.
     reference_stress_vs_theta: Curve | None = None
+
+    def curves(self) -> dict[str, Curve]:
+        """The theta-dependent parameters (name -> curve; the unit is that of the constant)."""
+        c = self.reference_stress_vs_theta
+        return {} if c is None else {"reference_stress_vs_theta": c}
+
+
+@dataclass(frozen=True)
+class PerzynaViscoplasticity:
+    """Perzyna overstress viscoplasticity with a yield stress that may depend on theta.
+
+    eps_dot_eq = eps0 <sigma_eq / sigma_y - 1>^m (zero at and below yield), flow direction
+    (3/2) s / sigma_eq (Perzyna, Adv. Appl. Mech. 9 (1966) 243; the form used for lithiated Si
+    by Bower, Guduru & Sethuraman, J. Mech. Phys. Solids 59 (2011) 804,
+    doi:10.1016/j.jmps.2011.01.003). The steady flow stress at a constant equivalent strain rate
+    eps_dot is sigma_y (1 + (eps_dot / eps0)^(1/m)): eps0 sets the rate at which the overstress
+    equals the yield stress, m >= 1 how fast it grows (m > 1: the return is C1 at yield).
+    """
+
+    kind: ClassVar[str] = "perzyna"
+    reference_strain_rate_per_s: float  # eps0
+    overstress_exponent: float  # m
+    yield_stress_MPa: float  # sigma_y (where no curve applies)
+    source: str
+    # Optional yield stress against theta: sigma_y(theta) replaces yield_stress_MPa on a host.
+    yield_stress_vs_theta: Curve | None = None
+
+    def curves(self) -> dict[str, Curve]:
+        c = self.yield_stress_vs_theta
+        return {} if c is None else {"yield_stress_vs_theta": c}
+
+
+@dataclass(frozen=True)
+class ViscousLiquid:
+    """A Newtonian liquid: the deviatoric stress relaxes with a viscosity, the bulk modulus
+    stays finite.
+
+    eps_dot_eq = sigma_eq / (3 eta), i.e. s = 2 eta D_dev (sigma_eq = sqrt(3/2) |s|,
+    eps_dot_eq = sqrt(2/3) |D_dev|), in series with the entry's elastic record: a Maxwell
+    element. The bulk modulus K of the elastic record is the liquid's; its shear modulus G is
+    nominal. A liquid has none, and its value does not enter the result as long as the Maxwell
+    time eta / G is far below the time step: backward Euler returns the deviator as
+    3 eta (de / dt) / (1 + eta / (G dt)) (de the step's equivalent strain), the viscous stress
+    of the step's strain rate to a relative eta / (G dt) (2e-11 s / dt for Ga-In with G = 0.1
+    GPa), and on a held shape the deviator left after one step is the fraction
+    1 / (1 + G dt / eta) of it. Only the elastic step of a sudden load (dt = 0, before any time
+    passes) sees G.
+    """
+
+    kind: ClassVar[str] = "liquid"
+    viscosity_MPa_s: float  # eta (1 Pa s = 1e-6 MPa s)
+    source: str
+    # Optional viscosity against theta (MPa s), e.g. a liquid that solidifies as it lithiates.
+    viscosity_vs_theta: Curve | None = None
+
+    def curves(self) -> dict[str, Curve]:
+        c = self.viscosity_vs_theta
+        return {} if c is None else {"viscosity_vs_theta": c}
+
+
+ViscousLaw = NortonCreep | PerzynaViscoplasticity | ViscousLiquid
+"""The viscous flow laws an entry can carry; ``kind`` names each in the case file."""
+
+LAW_KINDS = ("norton", "perzyna", "liquid")
 
 
 @dataclass(frozen=True)

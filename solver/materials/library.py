@@ -27,7 +27,14 @@ from solver.materials.entries.cathodes import CATHODES
 from solver.materials.entries.electrolytes import ELECTROLYTES
 from solver.materials.entries.metals import AL, LI, LI_MASIAS2019
 from solver.materials.entries.structural import STRUCTURAL
-from solver.materials.laws import Curve
+from solver.materials.laws import (
+    LAW_KINDS,
+    Curve,
+    NortonCreep,
+    PerzynaViscoplasticity,
+    ViscousLaw,
+    ViscousLiquid,
+)
 from solver.units import MPA_PER_GPA
 
 __all__ = [
@@ -87,12 +94,39 @@ CATEGORIES = ("metal", "host", "electrolyte", "cathode", "structural")
 OVERRIDE_KEYS: dict[str, str] = {
     "youngs_modulus_GPa": "Young's modulus, GPa (on a host: replaces E(theta) by a constant)",
     "poisson_ratio": "Poisson's ratio, - (on a host: replaces nu(theta) by a constant)",
-    "creep": "'none' to switch creep off",
+    "creep": "viscous law: 'norton', 'perzyna', 'liquid' or 'none' (default: the entry's)",
     "creep_prefactor_per_s": "Norton prefactor A, 1/s",
     "creep_activation_energy_kJ_per_mol": "Norton activation energy Q, kJ/mol",
     "creep_reference_stress_MPa": "Norton reference stress, MPa (replaces sigma_ref(theta))",
     "creep_stress_exponent": "Norton stress exponent n, -",
+    "creep_yield_stress_MPa": "Perzyna yield stress sigma_y, MPa (replaces sigma_y(theta))",
+    "creep_reference_strain_rate_per_s": "Perzyna reference strain rate eps0, 1/s",
+    "creep_overstress_exponent": "Perzyna overstress exponent m, -",
+    "creep_viscosity_Pa_s": "liquid viscosity eta, Pa s (replaces eta(theta))",
 }
+
+CREEP_CHOICES = (*LAW_KINDS, "none")
+
+# Law parameter keys -> (law kind, record field, factor to internal units, lower bound, bound
+# open, the theta curve the constant replaces, required to build the law from keys alone).
+_LAW_KEYS: dict[str, tuple[str, str, float, float, bool, str | None, bool]] = {
+    "creep_prefactor_per_s": ("norton", "prefactor_per_s", 1.0, 0.0, True, None, True),
+    "creep_activation_energy_kJ_per_mol": (
+        "norton", "activation_energy_J_per_mol", 1.0e3, 0.0, False, None, False),
+    "creep_reference_stress_MPa": (
+        "norton", "reference_stress_MPa", 1.0, 0.0, True, "reference_stress_vs_theta", True),
+    "creep_stress_exponent": ("norton", "stress_exponent", 1.0, 1.0, False, None, True),
+    "creep_yield_stress_MPa": (
+        "perzyna", "yield_stress_MPa", 1.0, 0.0, True, "yield_stress_vs_theta", True),
+    "creep_reference_strain_rate_per_s": (
+        "perzyna", "reference_strain_rate_per_s", 1.0, 0.0, True, None, True),
+    "creep_overstress_exponent": ("perzyna", "overstress_exponent", 1.0, 1.0, False, None, True),
+    "creep_viscosity_Pa_s": ("liquid", "viscosity_MPa_s", 1.0e-6, 0.0, True, "viscosity_vs_theta",
+                             True),
+}
+assert {k for k in OVERRIDE_KEYS if k.startswith("creep_")} == set(_LAW_KEYS)
+_LAW_RECORDS = {"norton": NortonCreep, "perzyna": PerzynaViscoplasticity, "liquid": ViscousLiquid}
+_LAW_DEFAULTS = {"norton": {"activation_energy_J_per_mol": 0.0}, "perzyna": {}, "liquid": {}}
 
 # Override keys that apply only to Li hosts (entries with a ``lithiation`` record). They are
 # kept apart from OVERRIDE_KEYS until the case schema (solver/case/schema.py, which asserts
@@ -170,14 +204,73 @@ def _tag(source: str, key: str, value: Any) -> str:
     return f"{source} [overridden in the case file: {key} = {value!r}]"
 
 
+def _creep(material: Material, given: dict[str, Any]) -> ViscousLaw | None:
+    """The viscous law after the case's ``creep`` choice and law parameter keys.
+
+    ``creep`` absent: the entry's default law; ``"none"``: no flow; a law kind: the entry's
+    parameter set of that kind, or one built from the keys alone where the entry has none
+    (every key marked required must then be given). Parameter keys must belong to the law in
+    use; a constant replaces the theta curve of the same parameter.
+    """
+    name = material.name
+    kind = given.get("creep")
+    if kind is not None and kind not in CREEP_CHOICES:
+        close = difflib.get_close_matches(str(kind), CREEP_CHOICES, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ValueError(f"override 'creep' must be one of {', '.join(map(repr, CREEP_CHOICES))}, "
+                         f"got {kind!r}{hint}")
+    keys = {k: v for k, v in given.items() if k in _LAW_KEYS}
+    target = kind if kind is not None else material.law_kind
+    if target == "none":
+        if keys:
+            others = ", ".join(repr(law.kind) for law in material.other_laws)
+            has = f" (it has {others})" if others else ""
+            why = ("the case sets creep = 'none'" if kind == "none"
+                   else f"its library entry has no default law{has}")
+            raise ValueError(
+                f"material '{name}' has no creep law to override (keys {sorted(keys)}): {why}; "
+                f"select one with creep = {' | '.join(map(repr, LAW_KINDS))}")
+        return None
+    wrong = sorted(k for k in keys if _LAW_KEYS[k][0] != target)
+    if wrong:
+        owners = sorted({_LAW_KEYS[k][0] for k in wrong})
+        raise ValueError(
+            f"override(s) {wrong} set the {' and '.join(map(repr, owners))} law, but material "
+            f"'{name}' has no creep law of that kind in use: it uses '{target}' (select another "
+            f"with creep = {' | '.join(map(repr, LAW_KINDS))})")
+    changes: dict[str, Any] = {}
+    for key, value in keys.items():
+        _, field_name, scale, low, low_open, curve, _ = _LAW_KEYS[key]
+        changes[field_name] = _number(key, value, low, low_open=low_open) * scale
+        if curve is not None:
+            changes[curve] = None
+    tags = ", ".join(f"{k} = {v!r}" for k, v in keys.items())
+    base = material.law(target)
+    if base is None:  # the entry has no parameters of this law: all of them from the case
+        missing = sorted(k for k, spec in _LAW_KEYS.items()
+                         if spec[0] == target and spec[6] and k not in keys)
+        if missing:
+            raise ValueError(
+                f"creep = '{target}' on material '{name}', which has no '{target}' parameters in "
+                f"the library: give {', '.join(missing)}")
+        fields = {**_LAW_DEFAULTS[target], **{k: v for k, v in changes.items()
+                                              if not k.endswith("_vs_theta")}}
+        return _LAW_RECORDS[target](**fields, source=f"set in the case file: {tags}")
+    if not changes:
+        return base
+    return replace(base, **changes, source=f"{base.source} [overridden in the case file: {tags}]")
+
+
 def with_overrides(material: Material, overrides: dict[str, Any]) -> Material:
     """Return ``material`` with case-file overrides applied.
 
     Keys are those of ``OVERRIDE_KEYS`` (any entry) and ``HOST_OVERRIDE_KEYS`` (Li hosts only).
-    An unknown key, a host key on an entry that is not a host, a creep key on an entry without
-    creep, or a value out of range raises ``ValueError`` naming the key. On a host with
+    An unknown key, a host key on an entry that is not a host, a creep key of a law the region
+    does not use, or a value out of range raises ``ValueError`` naming the key. On a host with
     theta-dependent moduli, ``youngs_modulus_GPa`` / ``poisson_ratio`` replace the curve by the
-    constant; ``creep_reference_stress_MPa`` likewise replaces sigma_ref(theta).
+    constant; ``creep_reference_stress_MPa``, ``creep_yield_stress_MPa`` and
+    ``creep_viscosity_Pa_s`` likewise replace sigma_ref(theta), sigma_y(theta) and eta(theta).
+    ``creep`` selects the law (see :func:`_creep`).
     """
     given = {k: v for k, v in overrides.items() if v is not None}
     known = {**OVERRIDE_KEYS, **HOST_OVERRIDE_KEYS}
@@ -214,34 +307,7 @@ def with_overrides(material: Material, overrides: dict[str, Any]) -> Material:
             if "poisson_ratio" in given:
                 lith = replace(lith, poisson_ratio=None)
 
-    # creep
-    creep = material.creep
-    if given.get("creep") is not None and given["creep"] != "none":
-        raise ValueError(f"override 'creep' accepts only 'none', got {given['creep']!r}")
-    if given.get("creep") == "none":
-        creep = None
-    creep_keys = {
-        "creep_prefactor_per_s": ("prefactor_per_s", 1.0, 0.0, True),
-        "creep_activation_energy_kJ_per_mol": ("activation_energy_J_per_mol", 1.0e3, 0.0, False),
-        "creep_reference_stress_MPa": ("reference_stress_MPa", 1.0, 0.0, True),
-        "creep_stress_exponent": ("stress_exponent", 1.0, 1.0, False),
-    }
-    creep_given = {k: v for k, v in given.items() if k in creep_keys}
-    if creep_given:
-        if creep is None:
-            raise ValueError(
-                f"material '{material.name}' has no creep law to override "
-                f"(keys {sorted(creep_given)}); it creeps only if the library entry does"
-            )
-        changes: dict[str, Any] = {}
-        for key, value in creep_given.items():
-            field_name, scale, low, low_open = creep_keys[key]
-            changes[field_name] = _number(key, value, low, low_open=low_open) * scale
-        if "creep_reference_stress_MPa" in creep_given:
-            changes["reference_stress_vs_theta"] = None
-        tags = ", ".join(f"{k} = {v!r}" for k, v in creep_given.items())
-        creep = replace(creep, **changes,
-                        source=f"{creep.source} [overridden in the case file: {tags}]")
+    creep = _creep(material, given)
 
     # Li hosts
     initial_theta = material.initial_theta

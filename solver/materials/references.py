@@ -69,6 +69,21 @@ _ENTRIES = (
         "Chemistry Frontiers 10 (2023) 1011-1017 (as cited by Wang et al., ref. 29); the values "
         "used are from its Electronic Supplementary Information (ESI). DOI not identified.",
     ),
+    Reference(
+        "Bower2011", "Bower et al. 2011", "J. Mech. Phys. Solids 59, 804",
+        "10.1016/j.jmps.2011.01.003",
+        "A. F. Bower, P. R. Guduru, V. A. Sethuraman, A finite strain model of stress, "
+        "diffusion, plastic flow, and electrochemical reactions in a lithium-ion half-cell, "
+        "Journal of the Mechanics and Physics of Solids 59 (2011) 804-828.",
+    ),
+    Reference(
+        "Dickey2008", "Dickey et al. 2008", "Adv. Funct. Mater. 18, 1097",
+        "10.1002/adfm.200701216",
+        "M. D. Dickey, R. C. Chiechi, R. J. Larsen, E. A. Weiss, D. A. Weitz, G. M. Whitesides, "
+        "Eutectic gallium-indium (EGaIn): a liquid metal alloy for the formation of stable "
+        "structures in microchannels at room temperature, Advanced Functional Materials 18 "
+        "(2008) 1097-1104.",
+    ),
 )
 
 REFERENCES: dict[str, Reference] = {r.key: r for r in _ENTRIES}

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from petsc4py import PETSc
 
-from solver.physics.model import S_SUB, THETA_SUB, U_SUB, collapsed
+from solver.physics.model import Q_SUB, THETA_SUB, U_SUB, collapsed
 
 KRYLOV_RTOL = 1.0e-8
 """Relative residual of each linear solve. Newton is then an inexact Newton method with forcing
@@ -208,7 +208,7 @@ def attach(ksp: PETSc.KSP, A: PETSc.Mat, model) -> BlockedTwin | None:
     # field split: owned dofs of each block in the global numbering (contiguous per rank)
     start = A.getOwnershipRange()[0]
     owned = {}
-    for name, subs in (("u", (U_SUB,)), ("transport", (THETA_SUB, S_SUB))):
+    for name, subs in (("u", (U_SUB,)), ("transport", (THETA_SUB, Q_SUB))):
         idx = np.concatenate([collapsed(model.W.sub(s))[1] for s in subs])
         owned[name] = np.sort(idx[idx < n_owned]).astype(PETSc.IntType)
     u = owned["u"]

@@ -65,6 +65,12 @@ def resolvable_dt(time_s: float) -> float:
     return 1.0e3 * float(np.finfo(float).eps) * max(abs(time_s), 1.0)
 
 
+START, BEGIN, PRESSURE_SET, WITHIN = "start", "begin", "pressure_set", "within"
+"""Where a run is (:attr:`Stepper.position`): before the preload; at the start of protocol
+step ``state.step_index``; just after that step set its pressure; after an accepted step inside
+it (with the event that step reached, if any)."""
+
+
 class StepFailure(RuntimeError):
     """The time step fell below dt_min_s without a converged, acceptable step."""
 
@@ -101,6 +107,7 @@ class Stepper:
         self.timings = {"solve_s": 0.0}
         self._velocity = None  # (dw/dt, dU/dt) of the last accepted step: the predictor
         self.interface = None  # set by the run: callable -> (min theta, max theta, voltage)
+        self.position: tuple[str, str] = (START, "")  # (phase, event): set before on_accept
 
     # -- loads from the protocol ---------------------------------------------------------------
 
@@ -265,16 +272,20 @@ class Stepper:
             self.state.frame_arm_N = frame.arm_force(self.state.frame_arm_N, self.solver.U - snap[1])
         return True, result, event, factor
 
-    def run_step(self, step: Step) -> None:
+    def run_step(self, step: Step, phase: str = BEGIN) -> None:
+        """Run one protocol step from ``phase``: its start (``BEGIN``), just after its pressure
+        was set (``PRESSURE_SET``), or an accepted step inside it (``WITHIN``, a restart)."""
         num, s = self.case.numerics, self.state
-        if step.pressure_MPa is not None:
+        if phase == BEGIN and step.pressure_MPa is not None:
             self.set_pressure(step.pressure_MPa)
+            self.position = (PRESSURE_SET, "")
             self.on_accept(s, f"{step.kind}: fixture set to {step.pressure_MPa} MPa")
-        s.step_time_s = 0.0
-        s.current_mA_cm2 = step.signed_current_mA_cm2
-        self._velocity = None  # a new protocol step changes the loads
+        if phase != WITHIN:
+            s.step_time_s = 0.0
+            s.current_mA_cm2 = step.signed_current_mA_cm2
+            self._velocity = None  # a new protocol step changes the loads
         end = step.duration_s
-        event = ""
+        event = self.position[1] if phase == WITHIN else ""
         while end - s.step_time_s > 1e-9 * max(end, 1.0) and not event:
             remaining = end - s.step_time_s
             dt = min(s.dt_s, remaining)
@@ -308,16 +319,59 @@ class Stepper:
                 growth = min(growth, 1.0)
             if dt >= s.dt_s * 0.999 or growth < 1.0:  # a clipped step does not set the pace
                 s.dt_s = min(max(dt * growth, num.dt_min_s), num.dt_max_s)
+            self.position = (WITHIN, event)
             self.on_accept(s, f"{step.kind} ended: {event}" if event else "")
 
     def run(self) -> StepperState:
-        stack = self.model.stack
-        set_initial_theta(self.model, stack.cell_tags, stack.cell_regions)
-        self._set_electrochemistry(0.0)
-        self.set_pressure(self.case.fixture.preload_MPa)
-        self.state.reference_plunger_mm = self.solver.U
-        self.on_accept(self.state, f"preload {self.case.fixture.preload_MPa} MPa")
-        for i, step in enumerate(self.case.protocol):
+        """Run the protocol from the start, or from the position :meth:`restore` set."""
+        if self.position[0] == START:
+            stack = self.model.stack
+            set_initial_theta(self.model, stack.cell_tags, stack.cell_regions)
+            self._set_electrochemistry(0.0)
+            self.set_pressure(self.case.fixture.preload_MPa)
+            self.state.reference_plunger_mm = self.solver.U
+            self.position = (BEGIN, "")
+            self.on_accept(self.state, f"preload {self.case.fixture.preload_MPa} MPa")
+        first, phase = self.state.step_index, self.position[0]
+        for i in range(first, len(self.case.protocol)):
             self.state.step_index = i
-            self.run_step(step)
+            self.run_step(self.case.protocol[i], phase if i == first else BEGIN)
         return self.state
+
+    # -- restart: everything the next step depends on ------------------------------------------
+
+    def saved(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """(scalars, arrays) of an accepted state: what :meth:`restore` needs to go on exactly
+        as this run would. Arrays are this rank's local (owned and ghost) values."""
+        model, velocity = self.model, self._velocity
+        scalars = {
+            "state": self.state.as_dict(),
+            "position": list(self.position),
+            "plunger_mm": self.solver.U,
+            "plunger_velocity_mm_per_s": None if velocity is None else velocity[1],
+            "electrochemistry": {
+                "plating_stretch": float(model.plating_stretch.value),
+                "volume_ratio": float(model.volume_ratio.value),
+                "inflow": {h: float(c.value) for h, c in model.inflow.items()},
+            },
+        }
+        arrays = {"w": model.w.x.array.copy(), "w_old": model.w_old.x.array.copy()}
+        if velocity is not None:
+            arrays["velocity"] = velocity[0].copy()
+        return scalars, arrays
+
+    def restore(self, scalars: dict, arrays: dict[str, np.ndarray]) -> None:
+        """Take up the state :meth:`saved` gave (arrays in this rank's local numbering)."""
+        model = self.model
+        self.state = StepperState(**scalars["state"])
+        self.position = (scalars["position"][0], scalars["position"][1])
+        model.w.x.array[:] = arrays["w"]
+        model.w_old.x.array[:] = arrays["w_old"]
+        self.solver.U = scalars["plunger_mm"]
+        v = scalars["plunger_velocity_mm_per_s"]
+        self._velocity = None if v is None else (arrays["velocity"].copy(), v)
+        chem = scalars["electrochemistry"]
+        model.plating_stretch.value = chem["plating_stretch"]
+        model.volume_ratio.value = chem["volume_ratio"]
+        for host, value in chem["inflow"].items():
+            model.inflow[host].value = value

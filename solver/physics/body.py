@@ -33,15 +33,17 @@ class BodyModel(Model):
 def build_body_model(body, materials: dict[str, Material], *, degree: int = 2,
                      temperature_K: float = 298.15, supports: dict[str, tuple[int, ...]] | None = None,
                      tractions: dict | None = None, inflow: dict[str, str] | None = None,
-                     stress_coupling: bool = True, point_supports=()) -> BodyModel:
+                     stress_coupling: bool = True, point_supports=(),
+                     f_bar: bool = False) -> BodyModel:
     """The model of ``body`` (a BodyMesh) with the given supports, tractions and inflow.
 
     ``point_supports`` lists (marker(x) -> bool array, component) pairs for single vertices
-    that remove the remaining rigid-body motion.
+    that remove the remaining rigid-body motion. ``f_bar``: see
+    :func:`~solver.physics.model.build_model`.
     """
     mesh = body.mesh
     core = build_model(mesh, body.cell_tags, body.cell_regions, materials, body.mode, degree,
-                       temperature_K, stress_coupling=stress_coupling)
+                       temperature_K, stress_coupling=stress_coupling, f_bar=f_bar)
     model = BodyModel(**{f: getattr(core, f) for f in Model.__dataclass_fields__})
     model.body = body
     ds = ufl.Measure("ds", domain=mesh, subdomain_data=body.facet_tags,

@@ -15,6 +15,9 @@ thick-walled holder (:func:`solver.physics.fixture.holder_stiffness_MPa_per_mm`)
 
 The semi-smooth derivative of <-g> (a Heaviside step) is what UFL's derivative of
 ``max_value`` gives; Newton then finds the contact set with the rest of the solution.
+
+With a plunger clearance the same law holds the free annulus of the top face between the bore
+(r <= R) and the plunger's lateral face (r >= R - c), both rigid and frictionless.
 """
 
 from __future__ import annotations
@@ -57,6 +60,22 @@ def wall_contact_form(u, v, radius: float, stiffness, mode: str, x, weight, ds_w
     t = ufl.as_vector([-x[1], x[0], 0.0]) / ufl.sqrt(x[0] ** 2 + x[1] ** 2)
     tangential = TANGENTIAL_FRACTION * stiffness * ufl.dot(u, t) * ufl.dot(v, t)
     return (p_c * ufl.dot(n, v) + tangential) * ds_wall
+
+
+def plunger_side_form(u, v, plunger_radius: float, stiffness, mode: str, x, weight, ds_gap):
+    """int -p_s (e_r . v) dA over the clearance annulus: the plunger's lateral face r = R - c
+    pushes the material that extrudes beside it outward, p_s = k <R - c - r>, frictionless.
+
+    The side is a cylinder of the plunger's radius at every height: below the plunger's face
+    the annulus cannot pass under the plunger anyway (the material there is pressed by it), so
+    no condition on z is needed. 2-D modes only (a clearance needs them).
+    """
+    return -plunger_side_pressure(x, u, mode, plunger_radius, stiffness) * v[0] * weight * ds_gap
+
+
+def plunger_side_pressure(x, u, mode: str, plunger_radius: float, stiffness):
+    """p_s = k max(R - c - r, 0) (MPa): the plunger's lateral face on the extruding annulus."""
+    return stiffness * ufl.max_value(plunger_radius - current_radius(x, u, mode), 0.0)
 
 
 def wall_force_form(x, u, mode: str, radius: float, stiffness, weight, ds_wall):

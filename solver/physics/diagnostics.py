@@ -10,6 +10,7 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
+from solver.geometry.die_stack import CLEARANCE_FACE
 from solver.physics import kinematics
 from solver.physics.model import THETA_SUB, collapsed
 from solver.physics.stack import StackModel
@@ -53,6 +54,7 @@ class Diagnostics:
         self.cell_fields["region"] = region
         self._n_owned = mesh.topology.index_map(mesh.topology.dim).size_local
         self._setup_wall(model)
+        self._setup_clearance(model)
         self._host_cells = np.empty(0, dtype=np.int32)
         if model.has_transport:
             self._setup_transport(model, x, weight, dS)
@@ -80,6 +82,50 @@ class Diagnostics:
         force = self.comm.allreduce(fem.assemble_scalar(self._wall_force), op=MPI.SUM)
         return force, self.comm.allreduce(local, op=MPI.MAX)
 
+    # -- clearance annulus ---------------------------------------------------------------------
+
+    def _setup_clearance(self, model) -> None:
+        """Axial dofs of the free annulus of the top face and radial dofs of the plunger's
+        edge (none without a clearance)."""
+        stack = model.stack
+        self._clearance_dofs = self._edge_dofs = np.empty(0, dtype=np.int32)
+        if CLEARANCE_FACE not in stack.facet_regions:
+            return
+        fdim = model.W.mesh.topology.dim - 1
+        V, vmap = collapsed(model.W.sub(0).sub(model.axial_component))
+        facets = stack.facet_tags.find(stack.facet_regions[CLEARANCE_FACE])
+        self._clearance_dofs = vmap[fem.locate_dofs_topological(V, fdim, facets)]
+        V, vmap = collapsed(model.W.sub(0).sub(0))
+        edge = model.case.plunger_radius_mm
+        nodes = fem.locate_dofs_topological(V, fdim, facets)
+        at_edge = np.isclose(V.tabulate_dof_coordinates()[nodes, 0], edge, rtol=0, atol=1e-9 * edge)
+        self._edge_dofs = vmap[nodes[at_edge]]
+
+    @property
+    def has_clearance(self) -> bool:
+        return CLEARANCE_FACE in self.model.stack.facet_regions
+
+    def clearance_extrusion_mm(self) -> float | None:
+        """Largest rise of the clearance annulus above the top face's original plane (mm):
+        how far the top layer has extruded into the gap; None without a clearance."""
+        if not self.has_clearance:
+            return None
+        values = self.model.w.x.array[self._clearance_dofs]
+        local = float(values.max()) if values.size else -np.inf
+        return self.comm.allreduce(local, op=MPI.MAX)
+
+    def plunger_edge_slip_mm(self) -> float | None:
+        """Radial slip of the top layer's material at the plunger's edge (mm; outward > 0).
+
+        The plunger face is the reference disk r < R - c: material that slides past the edge
+        on a frictionless plunger stays pressed, so results hold while this is small against c.
+        """
+        if not self.has_clearance:
+            return None
+        values = self.model.w.x.array[self._edge_dofs]
+        local = float(values.max()) if values.size else -np.inf
+        return self.comm.allreduce(local, op=MPI.MAX)
+
     # -- Li hosts ------------------------------------------------------------------------------
 
     def _setup_transport(self, model, x, weight, dS) -> None:
@@ -94,7 +140,7 @@ class Diagnostics:
         potential = 0
         for host, law in model.hosts.items():
             ind = model.host_indicator[host]
-            e = law.potential_from_stress_potential_V(theta, model.stress_potential)
+            e = law.potential_V(theta, model.reduced_stress)
             potential += ind("+") * e("+") + ind("-") * e("-")
         wgt = weight("+") if isinstance(weight, ufl.core.expr.Expr) else weight
         self._potential = fem.form(potential * wgt * dS(tag))

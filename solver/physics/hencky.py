@@ -28,7 +28,9 @@ Consistent tangent: the derivative of ln(b) along a symmetric db is the Daleckii
 d ln(b) = Q [G o (Q^T db Q)] Q^T, b = Q diag(lambda) Q^T, with the first divided differences
 G_ij = (ln lambda_i - ln lambda_j) / (lambda_i - lambda_j) (G_ii = 1 / lambda_i), evaluated
 without loss of accuracy for equal eigenvalues. :meth:`PointUpdate.derivative` returns dP along
-any direction (dF, dFg, dmu, dK, dsigma_ref): the columns of dP/dF and the coupling to theta.
+any direction (dF, dFg, dmu, dK, dsigma_ref, dk): the columns of dP/dF and the coupling to theta
+(through the growth, the moduli and the flow law's stress parameters: the reference stress or
+yield stress, and the threshold of an overstress law, :mod:`solver.physics.flow`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.physics.flow import NortonFlow
+from solver.physics.flow import ViscousFlow
 
 I3 = np.eye(3)
 TINY_STRAIN = 1.0e-14
@@ -88,9 +90,11 @@ class PointUpdate:
     _K: np.ndarray
     _Jg: np.ndarray
 
-    def derivative(self, dF, dFg=None, dmu=None, dK=None, dsref=None) -> np.ndarray:
+    def derivative(self, dF, dFg=None, dmu=None, dK=None, dsref=None,
+                   dthreshold=None) -> np.ndarray:
         """dP along the given directions; arrays carry a leading point axis and may carry one
-        direction axis after it: dF (N, m, 3, 3) -> dP (N, m, 3, 3)."""
+        direction axis after it: dF (N, m, 3, 3) -> dP (N, m, 3, 3). ``dsref`` moves the law's
+        stress parameter (``FlowReturn.dq_dreference_stress``), ``dthreshold`` its threshold."""
         many = dF.ndim == 4
         ex = (lambda a: a[:, None]) if many else (lambda a: a)
         zeros_s = np.zeros(dF.shape[:-2])
@@ -98,6 +102,7 @@ class PointUpdate:
         dmu = zeros_s if dmu is None else dmu
         dK = zeros_s if dK is None else dK
         dsref = zeros_s if dsref is None else dsref
+        dthreshold = zeros_s if dthreshold is None else dthreshold
         Fg_inv, Fbar, cv, Q = ex(self._Fg_inv), ex(self._Fbar), ex(self._cv_n), ex(self._Q)
         dFbar = dF @ Fg_inv - Fbar @ dFg @ Fg_inv
         dbe = dFbar @ cv @ _t(Fbar)
@@ -112,7 +117,8 @@ class PointUpdate:
         debar = np.where(moving, (2.0 / 3.0) * np.einsum("...i,...ii->...", dev, ddev) / safe, 0.0)
         dq_tr = 3.0 * dmu * ebar + 3.0 * mu * debar
         r = self._flow
-        dq = ex(r.dq_dq_trial) * dq_tr + ex(r.dq_dmu) * dmu + ex(r.dq_dreference_stress) * dsref
+        dq = (ex(r.dq_dq_trial) * dq_tr + ex(r.dq_dmu) * dmu + ex(r.dq_dreference_stress) * dsref
+              + ex(r.dq_dthreshold) * dthreshold)
         q_tr = 3.0 * mu * safe
         drho = np.where(moving, (dq - rho * dq_tr) / q_tr, 0.0)
         dev_m = dev[..., :, None] * I3  # diag(dev) as a matrix
@@ -127,13 +133,14 @@ class PointUpdate:
                 + Jg[..., None, None] * (tau @ dFinvT))
 
 
-def update(H: np.ndarray, Hg: np.ndarray, mu: np.ndarray, K: np.ndarray, flow: NortonFlow,
+def update(H: np.ndarray, Hg: np.ndarray, mu: np.ndarray, K: np.ndarray, flow: ViscousFlow,
            dcv_n: np.ndarray, dt: float) -> PointUpdate:
     """One backward-Euler step of the Hencky / exponential-map law at N points.
 
     Arguments are the small parts, so that strains of 1e-4 keep their digits: H = F - I (the
     displacement gradient), Hg = Fg - I, and ``dcv_n`` = Cv^-1 - I of the committed state, all
-    (N, 3, 3); mu, K (N,) in MPa; dt in s (dt = 0: an elastic step, no flow).
+    (N, 3, 3); mu, K (N,) in MPa; ``flow`` any law of :mod:`solver.physics.flow`; dt in s
+    (dt = 0: an elastic step, no flow).
     b_e,tr - I = Hbar + Hbar^T + Hbar Hbar^T + Fbar dCv Fbar^T with Hbar = Fbar - I, and
     eps = (1/2) log1p(eigenvalues of b_e,tr - I).
     """

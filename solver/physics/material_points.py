@@ -32,11 +32,15 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from solver.physics import hencky
-from solver.physics.flow import NortonFlow
+from solver.physics import fbar, hencky
+from solver.physics.flow import LIQUID_STEP_RELAXATION, ViscousFlow, liquid_scale
 
 FLOW_FLOOR = 1.0e-14
 """A step whose largest viscous strain increment is below this does not flow (no estimate)."""
+
+RELAXED_FRACTION = 10.0 * LIQUID_STEP_RELAXATION
+"""A liquid point whose Maxwell time is below this fraction of the step relaxes within it
+whatever dt is: its flow is left out of the step-size controls (max_increment, rate_error)."""
 
 COMPONENTS = {
     "2d": [(0, 0), (0, 2), (1, 1), (2, 0), (2, 2)],
@@ -62,18 +66,28 @@ class LawInputs:
     growth: ufl.core.expr.Expr  # Fg, 3x3
     shear_modulus: ufl.core.expr.Expr  # mu, MPa
     bulk_modulus: ufl.core.expr.Expr  # K, MPa
-    creep_rate: ufl.core.expr.Expr  # A exp(-Q / R T), 1/s (0: elastic)
-    reference_stress: ufl.core.expr.Expr  # sigma_ref, MPa
+    creep_rate: ufl.core.expr.Expr  # rate of eps_dot = rate <(q - k) / s>^n, 1/s (0: elastic)
+    threshold: ufl.core.expr.Expr  # k, MPa (0 for Norton and the liquid, sigma_y for Perzyna)
+    reference_stress: ufl.core.expr.Expr  # s, MPa (sigma_ref; sigma_y; 3 eta x 1/s)
     exponent: ufl.core.expr.Expr  # n
+    liquid: ufl.core.expr.Expr  # 1 where the law is a liquid's, else 0
+
+
+def _scaled(scale, tensors: np.ndarray) -> np.ndarray:
+    """Per-point factor times (N, ..., 3, 3) tensors."""
+    scale = np.asarray(scale)
+    return tensors * (scale.reshape(-1, *([1] * (tensors.ndim - 1))) if scale.ndim else scale)
 
 
 class MaterialPoints:
     """Committed and trial state of every quadrature point of a mesh, with its UFL coupling."""
 
     def __init__(self, mesh, mode: str, element_degree: int, grad_u, inputs: LawInputs, dt,
-                 theta=None, theta_variable=None):
+                 theta=None, theta_variable=None, f_bar=None):
         """``inputs`` are built on ``theta_variable`` (``ufl.variable(theta)``) on hosts, so
-        that their theta-derivatives can be taken; ``theta`` None: no transport."""
+        that their theta-derivatives can be taken; ``theta`` None: no transport. ``f_bar``:
+        (e_bar, indicator), the projected elastic dilatation and 1 where F_bar replaces F
+        (:mod:`solver.physics.fbar`); None: the law sees F everywhere."""
         self.mesh, self.mode, self.dt = mesh, mode, dt
         self.comps = components(mode)
         m = len(self.comps)
@@ -101,7 +115,13 @@ class MaterialPoints:
         exprs = [grad_u[i, j] for i, j in self.comps]
         exprs += [inputs.growth[i, j] for i in range(3) for j in range(3)]
         exprs += [inputs.shear_modulus, inputs.bulk_modulus, inputs.creep_rate,
-                  inputs.reference_stress, inputs.exponent]
+                  inputs.threshold, inputs.reference_stress, inputs.exponent, inputs.liquid]
+        self.f_bar = f_bar is not None
+        if self.f_bar:
+            self.dP_debar_q = fem.Function(space(m), name="dP_debar_q")
+            self.ebar_q = fem.Function(space(0), name="ebar_q")
+            self._ebar = f_bar[0]
+            exprs += [f_bar[0], f_bar[1]]
         if self.coupled:
             self.dP_dtheta_q = fem.Function(space(m), name="dP_dtheta_q")
             self.theta_q = fem.Function(space(0), name="theta_q")
@@ -112,7 +132,7 @@ class MaterialPoints:
 
             exprs += [theta] + [d(inputs.growth)[i, j] for i in range(3) for j in range(3)]
             exprs += [d(inputs.shear_modulus), d(inputs.bulk_modulus),
-                      d(inputs.reference_stress)]
+                      d(inputs.reference_stress), d(inputs.threshold)]
         self._inputs = fem.Expression(ufl.as_vector(exprs), self.points)
         # committed state
         self.dcv = np.zeros((N, 3, 3))  # Cv^-1 - I
@@ -129,7 +149,7 @@ class MaterialPoints:
     # -- UFL side ------------------------------------------------------------------------------
 
     def first_piola(self, grad_u, theta=None):
-        """P(u, theta) linearised about the last evaluation (3x3 UFL tensor)."""
+        """P(u, theta[, e_bar]) linearised about the last evaluation (3x3 UFL tensor)."""
         m = len(self.comps)
         entries = {}
         for a, ij in enumerate(self.comps):
@@ -137,6 +157,8 @@ class MaterialPoints:
                                       for b, kl in enumerate(self.comps))
             if self.coupled:
                 value = value + self.dP_dtheta_q[a] * (theta - self.theta_q)
+            if self.f_bar:
+                value = value + self.dP_debar_q[a] * (self._ebar - self.ebar_q)
             entries[ij] = value
         return ufl.as_matrix([[entries.get((i, j), 0) for j in range(3)] for i in range(3)])
 
@@ -164,24 +186,85 @@ class MaterialPoints:
         G = X[:, :m]
         H = self._full(G)
         Fg = X[:, m:m + 9].reshape(-1, 3, 3)
-        mu, K, rate, sref, n = (X[:, m + 9 + k] for k in range(5))
+        mu, K, rate, k, s, n, liquid = (X[:, m + 9 + j] for j in range(7))
         dt = float(self.dt.value)
-        up = hencky.update(H, Fg - np.eye(3), mu, K, NortonFlow(rate, sref, n), self.dcv, dt)
+        liquid = liquid > 0.5
+        floored = np.zeros_like(liquid)
+        if np.any(liquid):  # rate = 1/s there: s = 3 eta (1/s)
+            s_floor, floored = liquid_scale(s, mu, dt)
+            s, floored = np.where(liquid, s_floor, s), liquid & floored
+        o = m + 16
+        if self.f_bar:
+            e_bar, active = X[:, o], X[:, o + 1] > 0.5
+            o += 2
+            Hg = Fg - np.eye(3)
+            H_law, c, J_bar, _ = fbar.modified_gradient(H, Hg, e_bar, active)
+        else:
+            H_law = H
+        try:
+            up = hencky.update(H_law, Fg - np.eye(3), mu, K, ViscousFlow(rate, k, s, n), self.dcv,
+                               dt)
+        except np.linalg.LinAlgError:
+            # a singular F (an iterate that folds a cell, e.g. in a line search): no stress
+            # exists there; a non-finite residual makes Newton back off or the step be cut
+            self.trial = None
+            for q in (self.P_q, self.C_q):
+                q.x.array[:] = np.nan
+            return
         self.trial, self._trial_dt = up, dt
         # explicit rate at the start of the step (committed stress), for the error estimate
-        self._start_rate = rate * (self.q / sref) ** n
-        tangent = self._compact(up.derivative(self._basis))  # (N, b, a) = dP_a / dG_b
-        self.P_q.x.array[:] = self._compact(up.P).ravel()
+        self._start_rate = rate * (np.maximum(self.q - k, 0.0) / s) ** n
+        # liquid points relaxed within the step (Maxwell time eta / mu = s / (3 mu rate))
+        relaxed = liquid & (s < RELAXED_FRACTION * 3.0 * mu * rate * dt)
+        self._controlled = ~relaxed
+        if self.f_bar:
+            P, tangent_full, scale = self._f_bar_stress(up, H, c, J_bar, e_bar, active)
+        else:
+            P, tangent_full, scale = up.P, up.derivative(self._basis), 1.0
+        tangent = self._compact(tangent_full)  # (N, b, a) = dP_a / dG_b
+        self.P_q.x.array[:] = self._compact(P).ravel()
         self.C_q.x.array[:] = np.swapaxes(tangent, 1, 2).ravel()
         self.G_q.x.array[:] = G.ravel()
         if self.coupled:
-            o = m + 14
             theta = X[:, o]
             dFg = X[:, o + 1:o + 10].reshape(-1, 3, 3)
-            dmu, dK, dsref = X[:, o + 10], X[:, o + 11], X[:, o + 12]
-            dP = up.derivative(np.zeros_like(H), dFg, dmu, dK, dsref)
-            self.dP_dtheta_q.x.array[:] = self._compact(dP).ravel()
+            dmu, dK, ds, dk = X[:, o + 10], X[:, o + 11], X[:, o + 12], X[:, o + 13]
+            # a floored liquid scale 3 LIQUID_STEP_RELAXATION mu dt moves with mu, not eta
+            ds = np.where(floored, 3.0 * LIQUID_STEP_RELAXATION * dt * dmu, ds)
+            if self.f_bar:  # J_bar = (1 + e_bar) J_g moves with the growth
+                dFbar, rel = self._f_bar_growth(H, Fg, dFg, c, active)
+                dP = (up.derivative(dFbar, dFg, dmu, dK, ds, dk)
+                      - (2.0 / 3.0) * rel[:, None, None] * up.P)
+            else:
+                dP = up.derivative(np.zeros_like(H), dFg, dmu, dK, ds, dk)
+            self.dP_dtheta_q.x.array[:] = self._compact(_scaled(scale, dP)).ravel()
             self.theta_q.x.array[:] = theta
+
+    def _f_bar_stress(self, up, H, c, J_bar, e_bar, active):
+        """P = (J / J_bar)^(2/3) P(F_bar), its derivatives along Grad u (at fixed e_bar) and along
+        e_bar (stored in dP_debar_q), and the prefactor; plain F where not ``active``."""
+        scale = np.where(active, (c * c) ** -1.0, 1.0)  # (J / J_bar)^(2/3) = c^-2
+        F = np.eye(3) + H
+        d_grad, d_relative, trace = fbar.directions(F, c, J_bar, self._basis)
+        d_grad = np.where(active[:, None, None, None], d_grad, self._basis)
+        trace = np.where(active[:, None], trace, 0.0)
+        tangent = _scaled(scale, up.derivative(d_grad)
+                          + (2.0 / 3.0) * trace[:, :, None, None] * up.P[:, None])
+        # dJ_bar / J_bar = de_bar / (1 + e_bar)
+        per = 1.0 / (1.0 + e_bar)
+        d_ebar = _scaled(scale * per, up.derivative(d_relative) - (2.0 / 3.0) * up.P)
+        d_ebar = np.where(active[:, None, None], d_ebar, 0.0)
+        self.dP_debar_q.x.array[:] = self._compact(d_ebar).ravel()
+        self.ebar_q.x.array[:] = e_bar
+        return _scaled(scale, up.P), tangent, scale
+
+    @staticmethod
+    def _f_bar_growth(H, Fg, dFg, c, active):
+        """The direction of F_bar and dJ_bar / J_bar = dJ_g / J_g along theta (zero where F
+        is kept)."""
+        rel = np.where(active, np.einsum("nij,nji->n", np.linalg.inv(Fg), dFg), 0.0)
+        F = np.eye(3) + H
+        return (c * rel / 3.0)[:, None, None] * F, rel
 
     def commit(self) -> None:
         """Accept the last evaluation as the state at the end of the step."""
@@ -193,15 +276,39 @@ class MaterialPoints:
         self.q = up.q
         self.sigma = up.sigma
 
+    COMMITTED = ("dcv", "p", "q", "sigma")
+    """The committed state: Cv^-1 - I, p, the equivalent Mandel stress (the error estimate's
+    start-of-step rate comes from it) and the Cauchy stress (the diagnostics read it). The rest
+    (the trial update, the quadrature functions) is rebuilt by the next evaluation."""
+
+    def committed(self) -> dict[str, np.ndarray]:
+        """The committed arrays, per local cell: (cells incl. ghosts, points, ...)."""
+        n = len(self.cells)
+        return {k: getattr(self, k).reshape(n, self.n_points, *getattr(self, k).shape[1:])
+                for k in self.COMMITTED}
+
+    def restore_committed(self, arrays: dict[str, np.ndarray]) -> None:
+        """Take up arrays shaped as :meth:`committed` gives them."""
+        for k in self.COMMITTED:
+            current = getattr(self, k)
+            setattr(self, k, np.ascontiguousarray(arrays[k], dtype=float).reshape(current.shape))
+        self.trial = None
+
     # -- what the stepper and the diagnostics read (reduced over ranks) -------------------------
 
     def _max(self, local: np.ndarray) -> float:
         value = float(np.max(local)) if local.size else 0.0
         return self.mesh.comm.allreduce(value, op=MPI.MAX)
 
+    def _controlled_dp(self) -> np.ndarray:
+        """The trial step's dp at the owned points whose flow the step size controls."""
+        own = self._owned
+        return np.where(self._controlled[own], self.trial.dp[own], 0.0)
+
     def max_increment(self) -> float:
-        """Largest equivalent viscous strain increment of the trial step."""
-        return self._max(self.trial.dp[self._owned]) if self.trial is not None else 0.0
+        """Largest equivalent viscous strain increment of the trial step (relaxed liquid points
+        excluded: they flow to the relaxed state in any step)."""
+        return self._max(self._controlled_dp()) if self.trial is not None else 0.0
 
     def rate_error(self) -> float:
         """Error estimate of the trial step's viscous flow, relative to the flow (dimensionless).
@@ -210,16 +317,20 @@ class MaterialPoints:
         explicit step, and their difference, about dt^2 |d eps_dot/dt|, is twice the local
         error. Held below tol times the step's flow, the local errors add up to at most
         tol / 2 of the accumulated viscous strain, so of the relaxed stress in a relaxation
-        (3 mu times the strain). Measured against the largest dp of the step.
+        (3 mu times the strain). Measured against the largest dp of the step; relaxed liquid
+        points are left out (backward Euler relaxes them to within eta / (mu dt) of the
+        viscous state in any step, and the explicit rate of a held liquid is meaningless).
         """
         up = self.trial
         if up is None or self._trial_dt <= 0.0:
             return 0.0
         own = self._owned
-        flow = self._max(up.dp[own])
+        dp = self._controlled_dp()
+        flow = self._max(dp)
         if flow <= FLOW_FLOOR:
             return 0.0
-        return self._max(np.abs(up.dp[own] - self._trial_dt * self._start_rate[own])) / flow
+        explicit = np.where(self._controlled[own], self._trial_dt * self._start_rate[own], 0.0)
+        return self._max(np.abs(dp - explicit)) / flow
 
     def owned_cell_state(self) -> tuple[np.ndarray, np.ndarray]:
         """(cell-mean coordinates, cell-mean committed Cauchy stress) of the owned cells: the

@@ -1,8 +1,8 @@
 """The coupled chemo-mechanical model of a body made of named regions.
 
-Unknowns w = (u[, theta, s]): displacement (vector Lagrange, degree k) and, when a region is a
-Li host, the state of lithiation theta and the stress potential s = Omega sigma_h / (R T)
-(both P1). The viscous state lives at the quadrature points
+Unknowns w = (u[, theta, q]): displacement (vector Lagrange, degree k) and, when a region is a
+Li host, the state of lithiation theta and the reduced stress q = Omega_ref sigma_h / (R T)
+(both P1; :mod:`solver.physics.transport`). The viscous state lives at the quadrature points
 (:mod:`solver.physics.material_points`), outside the global system. theta and s live on the
 whole mesh, but their equations are integrated over the host cells only; the dofs that touch
 no host cell are held at zero by Dirichlet conditions, so the host boundary (e.g. the
@@ -23,13 +23,12 @@ import ufl
 from dolfinx import fem, la
 
 from solver.materials import Material
-from solver.physics import kinematics, mechanics, transport
+from solver.physics import fbar, flow, kinematics, mechanics, transport
 from solver.physics.material_points import LawInputs, MaterialPoints
-from solver.units import GAS_CONSTANT_J_PER_MOL_K
 
-U_SUB, THETA_SUB, S_SUB = 0, 1, 2
+U_SUB, THETA_SUB, Q_SUB = 0, 1, 2
 MASS_FORM = 1
-"""Index of the host mass rows in ``Model.residual`` (equilibrium, mass, stress potential,
+"""Index of the host mass rows in ``Model.residual`` (equilibrium, mass, reduced stress,
 then what the geometry adds)."""
 
 
@@ -53,16 +52,16 @@ class Model:
     temperature_K: float
     residual: list[ufl.Form]  # summed; kept apart where their quadrature rules differ
     jacobian: list[ufl.Form]
-    pin_form: ufl.Form | None  # mass on theta and s everywhere: room for the Dirichlet diagonal
+    pin_form: ufl.Form | None  # mass on theta, q, e_bar everywhere: room for the Dirichlet diagonal
     blocks: dict[str, np.ndarray]  # owned dofs of each physics block (for convergence tests)
-    transport_bcs: list[fem.DirichletBC]
+    transport_bcs: list[fem.DirichletBC]  # zero on the dofs of theta, s, e_bar off their cells
     points: MaterialPoints
     plating_stretch: fem.Constant
     volume_ratio: fem.Constant
     hosts: dict[str, transport.HostLaw] = field(default_factory=dict)
     inflow: dict[str, fem.Constant] = field(default_factory=dict)  # j / c_max per host, mm/s
     theta: ufl.core.expr.Expr | None = None
-    stress_potential: ufl.core.expr.Expr | None = None
+    reduced_stress: ufl.core.expr.Expr | None = None
     host_indicator: dict[str, fem.Function] = field(default_factory=dict)
     # pieces the geometry needs to add its boundary terms
     u: ufl.core.expr.Expr | None = None
@@ -71,6 +70,7 @@ class Model:
     weight: ufl.core.expr.Expr | None = None
     x: ufl.core.expr.Expr | None = None
     tests: tuple = ()
+    dilatation_sub: int | None = None  # the F-bar e_bar field's place in W (None: no F-bar)
 
     def add_inflow(self, host: str, integrand_measure) -> None:
         """Add the galvanostatic flux of ``host`` through a facet measure (``ds(tag)``, or
@@ -115,6 +115,16 @@ def _indicator(mesh, cell_tags, tag: int) -> fem.Function:
     return f
 
 
+def _cell_size(mesh) -> fem.Function:
+    """DG0 cell size h (the longest edge; any geometry order)."""
+    f = fem.Function(fem.functionspace(mesh, ("DG", 0)))
+    tdim = mesh.topology.dim
+    imap = mesh.topology.index_map(tdim)
+    cells = np.arange(imap.size_local + imap.num_ghosts, dtype=np.int32)
+    f.x.array[:] = mesh.h(tdim, cells)
+    return f
+
+
 def _layer_constant(mesh, cell_tags, regions: dict[str, int], values: dict[str, float]):
     f = fem.Function(fem.functionspace(mesh, ("DG", 0)))
     for name, value in values.items():
@@ -137,15 +147,21 @@ def _host_dofs_marker(V: fem.FunctionSpace, cells: np.ndarray) -> np.ndarray:
 def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[str, Material],
                 mode: str, degree: int, temperature_K: float, growth: Growth | None = None,
                 stress_coupling: bool = True, hosts: tuple[str, ...] | None = None,
-                axial_swelling: frozenset[str] = frozenset()) -> Model:
+                axial_swelling: frozenset[str] = frozenset(), f_bar: bool | str = False) -> Model:
     """Spaces, fields and residual forms for the regions ``materials`` (name -> entry).
 
     ``hosts`` names the regions that carry Li transport (default: every region whose material
     has a ``lithiation`` record). Hosts swell isotropically, Fg = J_g^(1/3) I
     (docs/theory.md), except those in ``axial_swelling``, which grow along the stack axis,
     Fg = I + (J_g - 1) n (x) n, like plated Li: the limit of a dense host in a die that flows
-    at a stress small against the stack's. Its stress potential is then
-    Omega sigma_nn / (R T), the work of growth along n.
+    at a stress small against the stack's. Its reduced stress is then
+    Omega_ref sigma_nn / (R T), the work of growth along n.
+
+    ``f_bar`` (with degree >= 2): the regions whose law flows see F_bar, with the projected
+    elastic volume change (:mod:`solver.physics.fbar`; True or "p1": continuous P1 on the
+    flowing cells, "p0": cellwise constants), carried by a dilatation field e_bar appended to
+    W; its projection rows are scaled by K / h (forces, like the equilibrium rows they join in
+    the mechanics block).
     """
     growth = growth or Growth()
     if hosts is None:
@@ -155,6 +171,12 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     parts = [basix.ufl.element("Lagrange", cell, degree, shape=(gdim,))]
     if hosts:
         parts += [basix.ufl.element("Lagrange", cell, 1)] * 2
+    flowing = [n for n, m in materials.items() if m.creep is not None]
+    dilatation_sub = None
+    projection = fbar.projection_space(f_bar)
+    if projection is not None and degree >= 2 and flowing:
+        dilatation_sub = len(parts)
+        parts.append(basix.ufl.element(projection[0], cell, projection[1]))
     W = fem.functionspace(mesh, basix.ufl.mixed_element(parts))
     w, w_old = fem.Function(W, name="state"), fem.Function(W, name="state_old")
     split, split_old, tests = ufl.split(w), ufl.split(w_old), ufl.TestFunctions(W)
@@ -165,11 +187,11 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
                           metadata={"quadrature_degree": max(2 * degree, 3)})
     dt = fem.Constant(mesh, 0.0)
 
-    theta = s = theta_var = None
+    theta = q = theta_var = None
     laws: dict[str, transport.HostLaw] = {}
     ind: dict[str, fem.Function] = {}
     if hosts:
-        theta, s = split[THETA_SUB], split[S_SUB]
+        theta, q = split[THETA_SUB], split[Q_SUB]
         theta_var = ufl.variable(theta)
         for name in hosts:
             laws[name] = transport.HostLaw(materials[name].lithiation, temperature_K,
@@ -179,40 +201,64 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     inputs = _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta_var,
                          temperature_K, growth, axial_swelling)
     grad_u = kinematics.displacement_gradient(u, mode, x)
-    points = MaterialPoints(mesh, mode, degree, grad_u, inputs.law, dt, theta, theta_var)
+    f_bar_fields = None
+    if dilatation_sub is not None:
+        flows = _layer_constant(mesh, cell_tags, cell_regions,
+                                {n: float(n in flowing) for n in materials})
+        f_bar_fields = (split[dilatation_sub], flows)
+    points = MaterialPoints(mesh, mode, degree, grad_u, inputs.law, dt, theta, theta_var,
+                            f_bar_fields)
     P_ = points.first_piola(grad_u, theta)
     F = kinematics.deformation_gradient(u, mode, x)
     R_mech = mechanics.mechanics_residual(
         P_, kinematics.displacement_gradient(v, mode, x), weight, points.dx)
+    dx_points = ufl.Measure("dx", domain=mesh, subdomain_data=cell_tags,
+                            metadata=points.dx.metadata())
+    transport_bcs: list[fem.DirichletBC] = []
+    pin_terms = []
+    if dilatation_sub is not None:
+        # e_bar: the projection of J / J_g - 1 over the reference volume of the flowing cells;
+        # its dofs that touch none of them are held at 0 (those cells keep F)
+        bulk = _layer_constant(mesh, cell_tags, cell_regions,
+                               {n: m.elastic.bulk_modulus_MPa for n, m in materials.items()})
+        h = _cell_size(mesh)
+        Hg = inputs.law.growth - ufl.Identity(3)
+        misfit = split[dilatation_sub] - fbar.elastic_dilatation_ufl(grad_u, Hg)
+        dx_flowing = sum((dx_points(cell_regions[n]) for n in flowing[1:]),
+                         dx_points(cell_regions[flowing[0]]))
+        R_mech = R_mech + bulk / h * misfit * tests[dilatation_sub] * weight * dx_flowing
+        flowing_cells = np.concatenate([cell_tags.find(cell_regions[n]) for n in flowing])
+        Ve, _ = collapsed(W.sub(dilatation_sub))
+        transport_bcs.append(_pin(W.sub(dilatation_sub), Ve,
+                                  _host_dofs_marker(Ve, flowing_cells)))
+        pin_terms.append(dilatation_sub)
     sigma = mechanics.cauchy_stress(F, P_)
     residual = [R_mech]
 
     inflow: dict[str, fem.Constant] = {}
-    transport_bcs: list[fem.DirichletBC] = []
-    pin_form = None
     if hosts:
         sigma_h = ufl.tr(sigma) / 3.0
-        dx_points = ufl.Measure("dx", domain=mesh, subdomain_data=cell_tags,
-                                metadata=points.dx.metadata())
         metric = kinematics.in_plane(ufl.inv(F.T * F), mode)  # C^-1 on the mesh's axes
         mass_total = potential_total = 0
         for n in hosts:
             inflow[n] = fem.Constant(mesh, 0.0)
             driving = sigma[kinematics.AXIAL, kinematics.AXIAL] if n in axial_swelling else sigma_h
             mass, potential = transport.transport_residuals(
-                laws[n], theta, split_old[THETA_SUB], s, tests[THETA_SUB], tests[S_SUB], driving,
+                laws[n], theta, split_old[THETA_SUB], q, tests[THETA_SUB], tests[Q_SUB], driving,
                 metric, dt, weight, dx_host(cell_regions[n]), dx_points(cell_regions[n]))
             mass_total += mass
             potential_total += potential
         residual += [mass_total, potential_total]
         host_cells = np.concatenate([cell_tags.find(cell_regions[n]) for n in hosts])
-        for sub in (THETA_SUB, S_SUB):
+        for sub in (THETA_SUB, Q_SUB):
             Vs, _ = collapsed(W.sub(sub))
             free = _host_dofs_marker(Vs, host_cells)
             transport_bcs.append(_pin(W.sub(sub), Vs, free))
-        trial = ufl.TrialFunction(W)
-        pin_form = (ufl.split(trial)[THETA_SUB] * tests[THETA_SUB]
-                    + ufl.split(trial)[S_SUB] * tests[S_SUB]) * ufl.dx(domain=mesh)
+        pin_terms += [THETA_SUB, Q_SUB]
+    pin_form = None
+    if pin_terms:  # mass on the partly held fields everywhere: room for the Dirichlet diagonal
+        trial = ufl.split(ufl.TrialFunction(W))
+        pin_form = sum(trial[k] * tests[k] for k in pin_terms) * ufl.dx(domain=mesh)
 
     dw = ufl.TrialFunction(W)
     jacobian = [ufl.derivative(f, w, dw) for f in residual]
@@ -220,11 +266,12 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
     return Model(
         mode=mode, W=W, w=w, w_old=w_old, dt=dt, temperature_K=temperature_K,
         residual=residual, jacobian=jacobian, pin_form=pin_form,
-        blocks=_blocks(W, bool(hosts)), transport_bcs=transport_bcs,
+        blocks=_blocks(W, bool(hosts), dilatation_sub), transport_bcs=transport_bcs,
         points=points,
         plating_stretch=inputs.plating_stretch, volume_ratio=inputs.volume_ratio, hosts=laws,
-        inflow=inflow, theta=theta, stress_potential=s, host_indicator=ind,
+        inflow=inflow, theta=theta, reduced_stress=q, host_indicator=ind,
         u=u, v=v, first_piola=P_, weight=weight, x=x, tests=tuple(tests),
+        dilatation_sub=dilatation_sub,
     )
 
 
@@ -241,11 +288,6 @@ def _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta, temp
     the hosts): what the material points read."""
     hosts = tuple(laws)
 
-    def const(getter, default=0.0):
-        return _layer_constant(mesh, cell_tags, cell_regions,
-                               {n: getter(m) if getter(m) is not None else default
-                                for n, m in materials.items()})
-
     def modulus(prop: str):
         curved = {n for n in hosts if laws[n].has_elastic_curves}
         base = _layer_constant(mesh, cell_tags, cell_regions, {
@@ -255,16 +297,23 @@ def _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta, temp
             expr = expr + ind[n] * laws[n].elastic_modulus(prop, theta, materials[n].elastic)
         return expr
 
-    gas = GAS_CONSTANT_J_PER_MOL_K * temperature_K
-    rate = const(lambda m: m.creep.prefactor_per_s
-                 * np.exp(-m.creep.activation_energy_J_per_mol / gas) if m.creep else 0.0)
-    reference_stress = const(lambda m: m.creep.reference_stress_MPa if m.creep else 1.0, 1.0)
-    for n in hosts:  # creep softening with lithiation
-        c = materials[n].creep
-        if c is not None and c.reference_stress_vs_theta is not None:
-            curve = transport.piecewise_linear(c.reference_stress_vs_theta, theta)
-            reference_stress = reference_stress + ind[n] * (curve - c.reference_stress_MPa)
-    exponent = const(lambda m: m.creep.stress_exponent if m.creep else 1.0, 1.0)
+    # the viscous laws in the overstress form eps_dot = rate <(q - k) / s>^n (solver.physics.flow)
+    forms = {n: flow.overstress_form(m.creep, temperature_K) for n, m in materials.items()}
+
+    def per_region(attribute: str):
+        values = {n: float(getattr(f, attribute)) for n, f in forms.items()}
+        return _layer_constant(mesh, cell_tags, cell_regions, values)
+
+    rate, threshold, scale, exponent, liquid = (per_region(a) for a in (
+        "rate_per_s", "threshold_MPa", "scale_MPa", "exponent", "liquid"))
+    for n in hosts:  # stress parameters that move with lithiation
+        f = forms[n]
+        if f.threshold_curve is not None:
+            curve = transport.piecewise_linear(f.threshold_curve, theta)
+            threshold = threshold + ind[n] * (curve - f.threshold_MPa)
+        if f.scale_curve is not None:
+            curve = f.scale_factor * transport.piecewise_linear(f.scale_curve, theta)
+            scale = scale + ind[n] * (curve - f.scale_MPa)
     mu = modulus("shear_modulus_MPa")
     bulk = modulus("lame_lambda_MPa") + 2.0 / 3.0 * mu
 
@@ -283,7 +332,7 @@ def _law_inputs(mesh, cell_tags, cell_regions, materials, laws, ind, theta, temp
         else:
             Fg = Fg + ind[n] * (ratio ** (1 / 3) - 1.0) * I
     law = LawInputs(growth=Fg, shear_modulus=mu, bulk_modulus=bulk, creep_rate=rate,
-                    reference_stress=reference_stress, exponent=exponent)
+                    threshold=threshold, reference_stress=scale, exponent=exponent, liquid=liquid)
     return _Inputs(law, lam_g, J_c)
 
 
@@ -317,19 +366,21 @@ def set_initial_theta(model: Model, cell_tags, cell_regions: dict[str, int]) -> 
 
 
 def _pin(sub, space, collapsed_dofs: np.ndarray) -> fem.DirichletBC:
-    """theta or s = 0 on the given dofs (numbered in the collapsed space)."""
+    """theta or q = 0 on the given dofs (numbered in the collapsed space)."""
     _, sub_map = collapsed(sub)
     zero = fem.Function(space)
     return fem.dirichletbc(zero, [sub_map[collapsed_dofs], collapsed_dofs], sub)
 
 
-def _blocks(W: fem.FunctionSpace, with_transport: bool) -> dict[str, np.ndarray]:
-    """Owned dof indices (in W's local numbering) of the mechanics and transport blocks."""
+def _blocks(W: fem.FunctionSpace, with_transport: bool,
+            dilatation_sub: int | None = None) -> dict[str, np.ndarray]:
+    """Owned dof indices (in W's local numbering) of the mechanics and transport blocks (the
+    F-bar dilatation rows, scaled to forces, join the mechanics)."""
     n_owned = W.dofmap.index_map.size_local * W.dofmap.index_map_bs
     out = {}
-    groups = {"mechanics": (U_SUB,)}
+    groups = {"mechanics": (U_SUB,) if dilatation_sub is None else (U_SUB, dilatation_sub)}
     if with_transport:
-        groups["transport"] = (THETA_SUB, S_SUB)
+        groups["transport"] = (THETA_SUB, Q_SUB)
     for name, subs in groups.items():
         idx = np.concatenate([collapsed(W.sub(i))[1] for i in subs])
         out[name] = np.sort(idx[idx < n_owned])

@@ -4,6 +4,10 @@ The model (:mod:`solver.physics.model`) gives the equilibrium, creep and (for Li
 transport residuals. This module adds what the die cell imposes: base and axis supports, the
 rigid or elastic wall, the galvanostatic flux through the anode/separator interface, and the
 plunger, an extra scalar unknown handled by the solver through the virtual motion ``phi``.
+With a clearance (``die.clearance_um``) the plunger face is the disk r < R - c only: the
+annulus of the top face beyond it (``clearance_face``) is traction-free, so the top layer can
+extrude into the gap between plunger and bore, bounded radially by the bore wall and by the
+plunger's lateral face (both by frictionless contact).
 
 Everything that changes between steps is a ``fem.Constant`` or a ``Function`` (time step,
 plating stretch, cathode volume ratio, inflow), so the forms compile once per run.
@@ -19,7 +23,8 @@ from dolfinx import fem
 
 from solver.case import Case
 from solver.geometry import StackMesh
-from solver.geometry.die_stack import interface_name
+from solver.geometry.die_stack import CLEARANCE_FACE, interface_name
+from solver.geometry.estimate import CLEARANCE_CELLS
 from solver.physics import contact, fixture, kinematics, mechanics
 from solver.physics.model import Growth, Model, build_model
 
@@ -40,6 +45,7 @@ class StackModel(Model):
     insertion_interface: str | None = None  # facet group where the host takes up Li
     wall_stiffness: float = 0.0  # MPa/mm
     wall_force: ufl.Form | None = None  # radial force of the wall on the stack (N)
+    plunger_side_force: ufl.Form | None = None  # radial force of the plunger's side (clearance)
 
     @property
     def axial_component(self) -> int:
@@ -56,6 +62,13 @@ def wall_stiffness(case: Case) -> float:
     # the radial stiffness of a wall element is ~E / h_r, h_r the radial element size
     e_max = max(layer.material.elastic.youngs_modulus_MPa for layer in case.layers)
     return contact.RIGID_PENALTY * e_max / case.radial_mesh_size_mm
+
+
+def plunger_side_stiffness(case: Case) -> float:
+    """Contact stiffness of the plunger's lateral face (MPa/mm): rigid, the wall's penalty
+    factor over the extrusion zone's cell size c / CLEARANCE_CELLS."""
+    e_max = max(layer.material.elastic.youngs_modulus_MPa for layer in case.layers)
+    return contact.RIGID_PENALTY * e_max / (case.clearance_mm / CLEARANCE_CELLS)
 
 
 def insertion_interface(case: Case, host: str) -> str:
@@ -77,21 +90,29 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
         case.numerics.element_degree, case.temperature_K,
         Growth(case.plating_region, case.cathode_region),
         stress_coupling=case.stress_coupling, hosts=case.host_regions,
-        axial_swelling=case.axial_swelling,
+        axial_swelling=case.axial_swelling, f_bar=case.numerics.f_bar,
     )
     model = StackModel(**{f: getattr(core, f) for f in Model.__dataclass_fields__})
     model.case, model.stack = case, stack
     W, u, v, x, weight = model.W, model.u, model.v, model.x, model.weight
 
-    # the die wall: unilateral contact on the lateral surface, its own form (facet rule)
+    # the die wall: unilateral contact on the lateral surface, its own form (facet rule); with
+    # a clearance the bore wall also bounds the top face's free annulus as it extrudes
     ds = ufl.Measure("ds", domain=mesh, subdomain_data=stack.facet_tags,
                      metadata={"quadrature_degree": 2 * case.numerics.element_degree})
-    ds_wall = ds(stack.facet_regions["die_wall"])
+    ds_wall = ds(tuple(stack.facet_regions[name] for name in ("die_wall", CLEARANCE_FACE)
+                       if name in stack.facet_regions))
     model.wall_stiffness = wall_stiffness(case)
     wall = contact.wall_contact_form(u, v, case.die_radius_mm, model.wall_stiffness, mode, x,
                                      weight, ds_wall)
     model.wall_force = contact.wall_force_form(x, u, mode, case.die_radius_mm,
                                                model.wall_stiffness, weight, ds_wall)
+    if CLEARANCE_FACE in stack.facet_regions:  # the plunger's lateral face bounds the gap
+        ds_gap, k_side = ds(stack.facet_regions[CLEARANCE_FACE]), plunger_side_stiffness(case)
+        wall = wall + contact.plunger_side_form(u, v, case.plunger_radius_mm, k_side, mode, x,
+                                                weight, ds_gap)
+        model.plunger_side_force = contact.plunger_side_pressure(
+            x, u, mode, case.plunger_radius_mm, k_side) * weight * ds_gap
     model.residual.append(wall)
     model.jacobian.append(ufl.derivative(wall, model.w, ufl.TrialFunction(W)))
 

@@ -24,6 +24,9 @@ Solutions (c0 is the uniform initial concentration; "inward" flux adds solute):
 ``stress_driven_equilibrium``
     Equilibrium occupancy under a hydrostatic stress field, mu = RT ln(theta/(1-theta))
     - omega sigma_h = const (Larche & Cahn, Acta Metall. 21 (1973) 1051; Zhang et al. 2007).
+``thick_cylinder_steady_creep``
+    Steady Norton creep of a thick-walled cylinder under internal pressure, plane strain
+    (Bailey 1935; Finnie & Heller 1959).
 ``sand_time``, ``finite_slab_depletion_time``
     Time for the surface concentration to reach zero under a constant extraction current:
     Sand, Philos. Mag. 1 (1901) 45; Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001)
@@ -53,6 +56,7 @@ __all__ = [
     "stress_driven_equilibrium",
     "sand_time",
     "finite_slab_depletion_time",
+    "thick_cylinder_steady_creep",
 ]
 
 GAS_CONSTANT = GAS_CONSTANT_J_PER_MOL_K
@@ -410,3 +414,33 @@ def finite_slab_depletion_time(D, c0, length, current_density, faraday=FARADAY):
         else:
             hi = mid
     return 0.5 * (lo + hi) * length**2 / D
+
+
+# --------------------------------------------------------------------------------------------
+# Steady creep of a thick-walled cylinder
+# --------------------------------------------------------------------------------------------
+
+
+def thick_cylinder_steady_creep(r, a, b, p, n):
+    """(sigma_r, sigma_theta, sigma_z) in a thick-walled cylinder a <= r <= b under internal
+    pressure p, in steady Norton creep (eps_dot ~ sigma_eq^n), plane strain (eps_z = 0).
+
+    Bailey's solution (R. W. Bailey, Proc. Inst. Mech. Eng. 131 (1935) 131; in Finnie & Heller,
+    Creep of Engineering Materials, McGraw-Hill 1959, ch. 9; Kraus, Creep Analysis, Wiley
+    1980): incompressible flow with eps_dot_z = 0 gives the radial velocity C / r, so the
+    equivalent rate ~ r^-2 and sigma_theta - sigma_r ~ r^(-2/n); equilibrium
+    d sigma_r / dr = (sigma_theta - sigma_r) / r with sigma_r(a) = -p, sigma_r(b) = 0 gives
+
+        sigma_r = -p ((b/r)^(2/n) - 1) / ((b/a)^(2/n) - 1),
+        sigma_theta = p ((2/n - 1) (b/r)^(2/n) + 1) / ((b/a)^(2/n) - 1),
+        sigma_z = (sigma_r + sigma_theta) / 2   (the axial deviator carries no flow).
+
+    The steady stresses do not depend on the elastic constants (the elastic strains are
+    constant in time). n = 1 gives Lame's incompressible solution.
+    """
+    r = np.asarray(r, dtype=float)
+    c = 2.0 / n
+    denominator = (b / a) ** c - 1.0
+    s_r = -p * ((b / r) ** c - 1.0) / denominator
+    s_t = p * ((c - 1.0) * (b / r) ** c + 1.0) / denominator
+    return s_r, s_t, 0.5 * (s_r + s_t)

@@ -22,7 +22,7 @@ import ufl
 from mpi4py import MPI
 
 from solver.geometry import build_rectangle, build_sphere
-from solver.materials import Curve, Elastic, Lithiation, Material
+from solver.materials import Curve, Elastic, Lithiation, Material, NortonCreep
 from solver.numerics.newton import PlungerNewtonSolver
 from solver.physics.body import build_body_model
 from solver.physics.model import THETA_SUB, collapsed, set_initial_theta
@@ -240,3 +240,59 @@ def bent_bar(ny: int = 16, sigma0_MPa: float = 200.0, theta0: float = 0.01,
     swing = omega * J_PER_MPA_MM3 * (1 + NU) / 3 * 2 * sigma0_MPa / RT
     return Errors(_max(comm, theta - theta_ex) / theta0, 0.0,
                   model.W.dofmap.index_map.size_global, {"omega_sigma_over_RT": swing})
+
+
+# -- steady creep of a thick-walled cylinder (volumetric locking) --------------------------------
+
+TUBE_E_MPA = 1.0e10  # stiff: the elastic strain p / E = 1e-10 keeps the geometry fixed to 1e-6
+TUBE_NU = 0.3
+TUBE_N = 5.0
+TUBE_RATE_PER_S = 1.0e-10  # A at sigma_ref = 1 MPa: relaxation time p / (E A p^n) = 1 s at p
+
+
+def norton_tube_material(n: float = TUBE_N) -> Material:
+    """A Norton solid with round numbers (no real material): relaxation time 1 s at 1 MPa."""
+    creep = NortonCreep(TUBE_RATE_PER_S, 0.0, 1.0, n, "verification")
+    return Material("norton_tube", "verification", Elastic(TUBE_E_MPA, TUBE_NU, "verification"),
+                    creep=creep, category="metal")
+
+
+def thick_cylinder_creep(nr: int = 8, degree: int = 2, t_end: float = 1.0e4, n: float = TUBE_N,
+                         f_bar: bool = True, comm=MPI.COMM_WORLD) -> Errors:
+    """A thick-walled cylinder (a = 1, b = 2 mm) under internal pressure p = 1 MPa in plane
+    strain, run to steady Norton creep: stresses at the cell centroids against Bailey's
+    solution (:func:`closed_form.thick_cylinder_steady_creep`), scaled by p.
+
+    Axisymmetric, the annulus [a, b] x [0, h] (one layer of nr x 1 cells split into right
+    triangles, h = (b - a) / nr) with u_z = 0 on both faces: eps_z = 0, and every field is
+    independent of z. The steady flow is isochoric (u_dot = C / r), the test of volumetric
+    locking: the discrete displacement increments must be divergence-free at the quadrature
+    points. Backward Euler with steps growing from 0.01 s by 1.5x (the creep transient,
+    relaxation time 1 s) to t_end: the steady state is its fixed point, and the last steps of
+    ~t_end / 3 make the algorithmic tangent nearly incompressible (shear stiffness
+    ~1 / (3 n dt A' sigma^(n-1)) against K). The elastic strain 1e-10 and the creep strain
+    1e-10 t_end / 1 s keep the change of geometry below 1e-6. ``detail`` holds the errors of
+    sigma_r, sigma_theta, sigma_z and of the mean stress apart, and the time reached.
+    """
+    a, b, p = 1.0, 2.0, 1.0
+    h = (b - a) / nr
+    body = build_rectangle(comm, b - a, h, nr, 1, "axisymmetric")
+    body.mesh.geometry.x[:, 0] += a
+    model = build_body_model(body, {"bar": norton_tube_material(n)}, degree=degree,
+                             supports={"bottom": (1,), "top": (1,)},
+                             tractions={"left": lambda x: ufl.as_vector([p, 0.0])}, f_bar=f_bar)
+    newton = _newton(model, p * 2 * np.pi * a * h)
+    t, dt = 0.0, 0.01
+    while t < t_end * (1 - 1e-12):
+        step = min(dt, t_end - t)
+        _march(model, newton, step, step)
+        t += step
+        dt *= 1.5
+    xc, s = _stress_centroids(model)
+    exact = cf.thick_cylinder_steady_creep(xc[:, 0], a, b, p, n)
+    computed = (s[:, 0, 0], s[:, 1, 1], s[:, 2, 2])
+    errors = [_max(comm, c - e) / p for c, e in zip(computed, exact, strict=True)]
+    mean = _max(comm, sum(computed) / 3 - sum(exact) / 3) / p
+    return Errors(0.0, max(errors), model.W.dofmap.index_map.size_global * model.W.dofmap.index_map_bs,
+                  {"sigma_r": errors[0], "sigma_theta": errors[1], "sigma_z": errors[2],
+                   "mean_stress": mean, "t": t})

@@ -35,7 +35,15 @@ from solver.materials.entries.base import (
     log_linear,
     staircase,
 )
-from solver.materials.laws import Curve, DataRange, Elastic, Lithiation, NortonCreep
+from solver.materials.laws import (
+    Curve,
+    DataRange,
+    Elastic,
+    Lithiation,
+    NortonCreep,
+    PerzynaViscoplasticity,
+    ViscousLiquid,
+)
 from solver.materials.references import cite, short
 from solver.units import MPA_PER_GPA
 
@@ -257,6 +265,28 @@ LI17SN4 = _phase(
 _SI_X_MAX = 3.75
 _SI_V_CM3 = ATOMIC_MASS_G_PER_MOL["Si"] / 2.329  # 12.06 cm^3/mol
 
+_SI_PERZYNA = PerzynaViscoplasticity(
+    reference_strain_rate_per_s=1.0,
+    overstress_exponent=2.0,
+    yield_stress_MPa=2.0 * MPA_PER_GPA,
+    source=(
+        "overstress form of Bower, Guduru & Sethuraman, J. Mech. Phys. Solids 59 (2011) 804, "
+        "doi:10.1016/j.jmps.2011.01.003: eps_dot = eps0 (sigma_eq / sigma_y - 1)^m above yield. "
+        "Their fitted eps0 and m could not be retrieved here, so eps0 = 1 1/s and m = 2 are a "
+        "viscous regularisation, not a measurement: the overstress (eps_dot / eps0)^(1/m) is "
+        "1 % at 1e-4 1/s (a film lithiated in hours strains at 1e-5-1e-4 1/s), so the flow "
+        "stress is the yield stress and the law is nearly rate-independent at cell rates"
+    ),
+    yield_stress_vs_theta=Curve(
+        (0.0, 1.0),
+        (2.0 * MPA_PER_GPA, 0.43 * MPA_PER_GPA),
+        "yield strength ~2 GPa unlithiated -> ~430 MPa fully lithiated (Berla, Lee, Cui & Nix, "
+        "J. Power Sources 273 (2015) 41, nanoindentation of electrochemically lithiated Si, as "
+        "cited by Lewis, Cavallaro, Liu & McDowell, Joule 6 (2022) 1418; not verified against "
+        "the paper here); linear in theta in between (assumed)",
+    ),
+)
+
 SI = Material(
     name="si",
     description="Silicon (amorphous after the first lithiation); Li host up to Li15Si4",
@@ -331,13 +361,15 @@ SI = Material(
         "Sethuraman et al. (Electrochem. Commun. 12 (2010) 1614; arXiv:1108.0567 abstract) "
         "measured the biaxial modulus falling from ~70 GPa (Li0.32Si) to ~35 GPa (Li3.0Si), "
         "consistent with the curve.",
-        "No creep law: lithiated Si yields at ~2 GPa -> ~430 MPa (" + cite("Lewis2022",
-                                                                         "section Chemo-mechanics")
-        + ") and creeps with "
-        "stress exponents > 20 under indentation (Berla et al. 2015), far above stack "
-        "pressures; a Perzyna law with theta-dependent yield would be the "
-        "next step.",
+        "No creep law by default: lithiated Si yields at ~2 GPa -> ~430 MPa (" + cite(
+            "Lewis2022", "section Chemo-mechanics") + "), far above stack pressures. "
+        "creep = 'perzyna' selects the overstress law with "
+        "sigma_y(theta) (see its source); it is not the default because its rate parameters "
+        "eps0 and m are a regularisation, not published values checked here. Constrained "
+        "swelling reaches the yield stress, so a case where the Si itself must yield should "
+        "select it.",
     ),
+    other_laws=(_SI_PERZYNA,),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -468,6 +500,11 @@ _GA_E_LIQUID = 300.0  # MPa
 _GA_NU_LIQUID = 0.499
 _GA_E_SOLID = 9.8 * MPA_PER_GPA
 _GA_NU_SOLID = 0.47
+_GAIN_VISCOSITY_MPA_S = 2.0e-9  # 2 mPa s
+_GA_VISCOSITY_SOLID_MPA_S = 1.0e14  # 1e20 Pa s: no flow on the time scale of a cell
+_GA_ETA_THETA, _GA_ETA_VALUES = log_linear(
+    _GA_THETA_SOLID, _GAIN_VISCOSITY_MPA_S, round(_GA_THETA_LI2GA7, 6), _GA_VISCOSITY_SOLID_MPA_S,
+    24)
 
 GAIN = Material(
     name="gain",
@@ -481,9 +518,30 @@ GAIN = Material(
         poisson_ratio=_GA_NU_LIQUID,
         source=(
             "liquid: shear modulus ~0, bulk modulus finite. nu = 0.499 and "
-            "E = 3 K (1 - 2 nu) = 300 MPa give K = 50 GPa, G = 0.1 GPa; K = rho c^2 of liquid "
+            "E = 3 K (1 - 2 nu) = 300 MPa give K = 50 GPa and a nominal G = 0.1 GPa, whose "
+            "deviator the liquid law relaxes within every step; K = rho c^2 of liquid "
             "Ga at its melting point, rho = 6.095 g/cm^3 (liquid density, commonly cited), "
             "c = 2870 m/s (sound speed; value as commonly cited, not verified here) -> 50 GPa"
+        ),
+    ),
+    creep=ViscousLiquid(
+        viscosity_MPa_s=_GAIN_VISCOSITY_MPA_S,
+        source=(
+            "eutectic Ga-In viscosity ~2 mPa s at room temperature (Dickey et al., Adv. Funct. "
+            "Mater. 18 (2008) 1097, doi:10.1002/adfm.200701216; value as commonly cited, not "
+            "verified here; liquid Ga is also ~2 mPa s near its melting point). Its value does "
+            "not enter a result: the Maxwell time eta / G = 2e-11 s with the nominal G = 0.1 "
+            "GPa (see elastic) relaxes the deviator within any time step"
+        ),
+        viscosity_vs_theta=Curve(
+            (0.0, *_GA_ETA_THETA),
+            (_GAIN_VISCOSITY_MPA_S, *_GA_ETA_VALUES),
+            "liquid 2 mPa s (see the law's source) up to theta = 0.05; then log-linear to "
+            "1e20 Pa s at theta = 0.143, where all Ga is solid Li2Ga7 (the sharp pressure rise "
+            "as the liquid solidifies, Wang et al.), i.e. a Maxwell time eta / G of ~1000 "
+            "years, no flow of the solid Li-Ga phases. The onset (theta = 0.05, as for the "
+            "moduli) and the log-linear rise are assumed; no measurement of the partly solid "
+            "anode was found",
         ),
     ),
     lithiation=Lithiation(
@@ -558,11 +616,14 @@ GAIN = Material(
         _tables_span("gain", "Li2Ga"),
     ),
     notes=(
-        "Liquid range: shear modulus 0.1 GPa (1/33 of the stand-in solid's 3.3 GPa) with a "
-        "realistic bulk modulus K = E/(3(1 - 2 nu)) = 50 GPa. A smaller shear modulus needs "
-        "nu closer to 0.5 (volumetric locking) or a lower K. Liquid Ga viscosity ~2 mPa s "
-        "(near the melting point, as commonly cited) would relax deviatoric stress within "
-        "nanoseconds; no creep law is attached, since the stepper bounds creep strain per step.",
+        "Liquid range: the default law is 'liquid' (Maxwell, eta = 2 mPa s): the deviatoric "
+        "stress relaxes within every time step and the bulk modulus K = E/(3(1 - 2 nu)) = 50 "
+        "GPa is kept, so the liquid carries pressure only. The shear modulus 0.1 GPa (1/33 "
+        "of the stand-in solid's 3.3 GPa) is nominal: it sets only the elastic response of a "
+        "sudden load. Points whose Maxwell time is far below the step are left out of the "
+        "step-size controls (their flow is instantaneous). The viscosity rises to a solid's as "
+        "theta passes 0.05-0.143 (see the law's curve); creep = 'none' restores the elastic "
+        "stand-in.",
         "The 15 C melting point quoted for 'a Ga-In alloy' (" + cite("WangGaIn",
                                                                       "Introduction")
         + ") is taken to hold for this composition (inferred).",

@@ -17,8 +17,8 @@ from solver.materials.laws import (
     DataRange,
     Elastic,
     Lithiation,
-    NortonCreep,
     VolumeChangeTable,
+    ViscousLaw,
 )
 from solver.units import GAS_CONSTANT_J_PER_MOL_K
 
@@ -54,12 +54,16 @@ class Material:
     host atom whose molar mass turns capacities per volume into capacities per gram.
     ``data_ranges`` are the conditions the entry's data cover (:class:`DataRange`); a quantity
     without one is "not stated" and never checked.
+
+    ``creep`` is the entry's default viscous law (None: elastic); ``other_laws`` are further
+    parameter sets a case selects with ``creep = "<kind>"`` (one per kind, none of the
+    default's kind).
     """
 
     name: str
     description: str
     elastic: Elastic
-    creep: NortonCreep | None = None
+    creep: ViscousLaw | None = None
     molar_volume_mm3_per_mol: float | None = None
     molar_volume_source: str = ""
     volume_change: VolumeChangeTable | None = None
@@ -73,18 +77,31 @@ class Material:
     def ranges_of(self, quantity: str) -> tuple[DataRange, ...]:
         """The data ranges of one condition (see :data:`~solver.materials.laws.RANGE_QUANTITIES`)."""
         return tuple(r for r in self.data_ranges if r.quantity == quantity)
+    other_laws: tuple[ViscousLaw, ...] = ()
+
+    def law(self, kind: str) -> ViscousLaw | None:
+        """The entry's parameter set of the viscous law ``kind``, default or other (or None)."""
+        for law in (self.creep, *self.other_laws):
+            if law is not None and law.kind == kind:
+                return law
+        return None
+
+    @property
+    def law_kind(self) -> str:
+        """The kind of the default viscous law: 'norton', 'perzyna', 'liquid' or 'none'."""
+        return self.creep.kind if self.creep is not None else "none"
 
     def sources(self) -> dict[str, str]:
         """Every parameter group of this entry mapped to its source."""
         out = {"elastic": self.elastic.source}
         if self.creep is not None:
             out["creep"] = self.creep.source
+            for key, curve in self.creep.curves().items():
+                out[f"creep_{key}"] = curve.source
         if self.molar_volume_mm3_per_mol is not None:
             out["molar_volume"] = self.molar_volume_source
         if self.volume_change is not None:
             out["volume_change"] = self.volume_change.source
-        if self.creep is not None and self.creep.reference_stress_vs_theta is not None:
-            out["creep_reference_stress_vs_theta"] = self.creep.reference_stress_vs_theta.source
         lith = self.lithiation
         if lith is not None:
             out["lithiation"] = lith.source
