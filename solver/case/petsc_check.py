@@ -5,7 +5,7 @@ PETSc ignores a misspelt option until its end-of-run notice, and rejects a bad v
 
 The options are tried on a small system on one process with the linear solver of the case
 (for "gamg", a 1-D Laplacian large enough for a multigrid hierarchy, split into two fields
-when the case has Li hosts, as the solver does): an option PETSc refuses, or one that this
+when the case's space holds more than the displacement, as the solver does): an option PETSc refuses, or one that this
 solver never reads, is named as the case key.
 """
 
@@ -29,7 +29,8 @@ def check_petsc_options(linear_solver: str, options: dict[str, Any], error,
                         split: bool = False) -> None:
     """Raise ``error(key, message)`` for the first option PETSc refuses or does not use.
 
-    ``split``: the case has Li hosts, so "gamg" is a field split (:mod:`solver.numerics.krylov`).
+    ``split``: the case's space holds more than the displacement (Li hosts, or F-bar's
+    dilatation), so "gamg" is a field split (:mod:`solver.numerics.krylov`).
     """
     if not options:
         return
@@ -37,7 +38,7 @@ def check_petsc_options(linear_solver: str, options: dict[str, Any], error,
     from solver.numerics.newton import LINEAR_SOLVERS
 
     kind = linear_solver if linear_solver != "gamg" else ("fieldsplit" if split else "gamg")
-    defaults = {"fieldsplit": krylov.split_options(), "gamg": krylov.GAMG}.get(
+    defaults = {"fieldsplit": krylov.SPLIT, "gamg": krylov.GAMG}.get(
         kind, LINEAR_SOLVERS[linear_solver])
     problem = _try(defaults, options, kind)
     if problem is None:
@@ -92,11 +93,13 @@ def _solve(prefix: str, kind: str) -> None:
     try:
         ksp.setOptionsPrefix(prefix)
         ksp.setOperators(A)
-        if kind == "fieldsplit":  # the last two unknowns play the transport block
+        if kind == "fieldsplit":  # the last two unknowns play the scalar fields, split first
+            from solver.numerics.krylov import SCALARS
+
             pc = ksp.getPC()
             pc.setType(PETSc.PC.Type.FIELDSPLIT)
-            pc.setFieldSplitIS(("u", PETSc.IS().createStride(n - 2, 0, 1, comm=comm)),
-                               ("transport", PETSc.IS().createStride(2, n - 2, 1, comm=comm)))
+            pc.setFieldSplitIS((SCALARS, PETSc.IS().createStride(2, n - 2, 1, comm=comm)),
+                               ("u", PETSc.IS().createStride(n - 2, 0, 1, comm=comm)))
         ksp.setFromOptions()
         ksp.solve(b, x)
     finally:

@@ -46,7 +46,7 @@ LINEAR_SOLVERS = {
         "pc_type": "lu",
         "pc_factor_mat_solver_type": "superlu_dist",
     },
-    "gamg": krylov.GAMG,  # a stack with Li hosts gets krylov.options(model): a field split
+    "gamg": krylov.GAMG,  # with F-bar or Li hosts: krylov.options(model), a field split
 }
 """Default PETSc options of each ``numerics.linear_solver``; ``numerics.petsc_options`` adds to
 or overrides them."""
