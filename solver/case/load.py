@@ -695,9 +695,18 @@ def validate_overrides(doc: dict[str, Any], overrides: Iterable[tuple[list[str],
     resolved = _walk(CASE, doc, "")
     case = _freeze(resolved)
     num = case.numerics
-    check_petsc_options(num.linear_solver, num.petsc_options, CaseError)
+    check_petsc_options(num.linear_solver, num.petsc_options, CaseError,
+                        split=_more_than_displacement(case))
     return dataclasses.replace(case, warnings=tuple(_shadowed_preload(resolved, overrides)),
                                notes=tuple(notes))
+
+
+def _more_than_displacement(case: Case) -> bool:
+    """Whether the case's unknowns hold more than u: a Li host's theta and q, or the F-bar
+    dilatation (P2 with a region whose law flows; :func:`solver.physics.model.build_model`)."""
+    flows = any(layer.material.creep is not None for layer in case.layers)
+    f_bar = case.numerics.f_bar and case.numerics.element_degree >= 2 and flows
+    return bool(case.host_regions) or f_bar
 
 
 def _switch_fixture(doc: dict[str, Any]) -> list[str]:

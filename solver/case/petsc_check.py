@@ -3,8 +3,10 @@
 PETSc ignores a misspelt option until its end-of-run notice, and rejects a bad value
 (``ksp_type = "nonexistent"``) only when the solver is set up, after meshing.
 
-The options are tried on a 2 x 2 system on one process with the linear solver of the case:
-an option PETSc refuses, or one that this solver never reads, is named as the case key.
+The options are tried on a small system on one process with the linear solver of the case
+(for "gamg", a 1-D Laplacian large enough for a multigrid hierarchy, split into two fields
+when the case's space holds more than the displacement, as the solver does): an option PETSc refuses, or one that this
+solver never reads, is named as the case key.
 """
 
 from __future__ import annotations
@@ -18,24 +20,37 @@ from typing import Any
 _ids = itertools.count()
 
 
-def check_petsc_options(linear_solver: str, options: dict[str, Any], error) -> None:
-    """Raise ``error(key, message)`` for the first option PETSc refuses or does not use."""
+GAMG_TRIAL_SIZE = 400
+"""Unknowns of the trial system for "gamg": above GAMG's coarse-grid limit, so that the options
+of the smoothers on the levels are read."""
+
+
+def check_petsc_options(linear_solver: str, options: dict[str, Any], error,
+                        split: bool = False) -> None:
+    """Raise ``error(key, message)`` for the first option PETSc refuses or does not use.
+
+    ``split``: the case's space holds more than the displacement (Li hosts, or F-bar's
+    dilatation), so "gamg" is a field split (:mod:`solver.numerics.krylov`).
+    """
     if not options:
         return
-    from solver.numerics.newton import LINEAR_SOLVERS  # imports PETSc: only when needed
+    from solver.numerics import krylov  # imports PETSc: only when needed
+    from solver.numerics.newton import LINEAR_SOLVERS
 
-    defaults = LINEAR_SOLVERS[linear_solver]
-    problem = _try(defaults, options)
+    kind = linear_solver if linear_solver != "gamg" else ("fieldsplit" if split else "gamg")
+    defaults = {"fieldsplit": krylov.SPLIT, "gamg": krylov.GAMG}.get(
+        kind, LINEAR_SOLVERS[linear_solver])
+    problem = _try(defaults, options, kind)
     if problem is None:
         return
     for key in options:  # name the option at fault
-        single = _try(defaults, {key: options[key]})
+        single = _try(defaults, {key: options[key]}, kind)
         if single is not None:
             raise error(f"numerics.petsc_options.{key}", f"got {options[key]!r}; {single}")
     raise error("numerics.petsc_options", problem)
 
 
-def _try(defaults: dict[str, Any], options: dict[str, Any]) -> str | None:
+def _try(defaults: dict[str, Any], options: dict[str, Any], kind: str) -> str | None:
     """Solve the small system with these options; None when PETSc used them all."""
     from petsc4py import PETSc
 
@@ -46,7 +61,7 @@ def _try(defaults: dict[str, Any], options: dict[str, Any]) -> str | None:
         for key, value in merged.items():
             database[f"{prefix}{key}"] = value
         with _silent_stdout():  # a ksp_view or ksp_monitor would print the small solve
-            _solve(prefix)
+            _solve(prefix, kind)
         unused = [key for key in options if not database.used(f"{prefix}{key}")]
     except PETSc.Error as err:
         return f"PETSc refuses it: {_reason(err)}"
@@ -62,12 +77,15 @@ def _try(defaults: dict[str, Any], options: dict[str, Any]) -> str | None:
     return None
 
 
-def _solve(prefix: str) -> None:
+def _solve(prefix: str, kind: str) -> None:
     from petsc4py import PETSc
 
     comm = PETSc.COMM_SELF
-    A = PETSc.Mat().createAIJ([2, 2], nnz=2, comm=comm)
-    A.setValues([0, 1], [0, 1], [2.0, -1.0, -1.0, 2.0])
+    n = 2 if kind not in ("gamg", "fieldsplit") else GAMG_TRIAL_SIZE
+    A = PETSc.Mat().createAIJ([n, n], nnz=3, comm=comm)
+    for i in range(n):  # the 1-D Laplacian: 2 on the diagonal, -1 beside it
+        A.setValues([i], [j for j in (i - 1, i, i + 1) if 0 <= j < n],
+                    [v for j, v in ((i - 1, -1.0), (i, 2.0), (i + 1, -1.0)) if 0 <= j < n])
     A.assemble()
     b, x = A.createVecs()
     b.set(1.0)
@@ -75,6 +93,13 @@ def _solve(prefix: str) -> None:
     try:
         ksp.setOptionsPrefix(prefix)
         ksp.setOperators(A)
+        if kind == "fieldsplit":  # the last two unknowns play the scalar fields, split first
+            from solver.numerics.krylov import SCALARS
+
+            pc = ksp.getPC()
+            pc.setType(PETSc.PC.Type.FIELDSPLIT)
+            pc.setFieldSplitIS((SCALARS, PETSc.IS().createStride(2, n - 2, 1, comm=comm)),
+                               ("u", PETSc.IS().createStride(n - 2, 0, 1, comm=comm)))
         ksp.setFromOptions()
         ksp.solve(b, x)
     finally:

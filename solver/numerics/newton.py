@@ -7,15 +7,20 @@ system
     [ J      J phi          ] [dw]     [ R       ]
     [ r^T    phi^T J phi + k] [dU] = - [ R_U + F ],   r = dR_U/dw,  F = F0 + k (U - U0),
 
-solved with one factorisation of J and two back-substitutions (k = inf: dU = 0, a fixed gap).
-This is the only module that touches PETSc. Each solver has its own options prefix, and a failed
-solve is returned as a result for the stepper to cut the step, never raised.
+solved with one factorisation of J and two back-substitutions (k = inf: dU = 0, a fixed gap);
+with ``linear_solver = "gamg"`` one AMG set-up of J and two Krylov solves
+(:mod:`solver.numerics.krylov`). This module and that one are the only ones that touch PETSc.
+Each solver has its own options prefix, and a failed solve is returned as a result for the
+stepper to cut the step, never raised. :attr:`PlungerNewtonSolver.timings` adds up where the
+time goes (assembly, material-point update, preconditioner set-up, linear solves).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +29,7 @@ from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
 
+from solver.numerics import krylov
 from solver.physics.model import Model
 
 _ids = itertools.count()
@@ -40,8 +46,14 @@ LINEAR_SOLVERS = {
         "pc_type": "lu",
         "pc_factor_mat_solver_type": "superlu_dist",
     },
-    "gamg": {"ksp_type": "gmres", "pc_type": "gamg", "ksp_rtol": 1e-12, "ksp_max_it": 2000},
+    "gamg": krylov.GAMG,  # with F-bar or Li hosts: krylov.options(model), a field split
 }
+"""Default PETSc options of each ``numerics.linear_solver``; ``numerics.petsc_options`` adds to
+or overrides them."""
+
+TIMERS = ("jacobian_s", "residual_s", "material_points_s", "pc_setup_s", "linear_solve_s")
+COUNTERS = ("newton_iterations", "linear_solves", "krylov_iterations", "pc_setups",
+            "warm_solves", "warm_krylov_iterations")  # warm: started from the last solution
 
 
 @dataclass(frozen=True)
@@ -95,24 +107,94 @@ class PlungerNewtonSolver:
         self.dx1 = fem_petsc.create_vector(model.W)
         self.dx2 = fem_petsc.create_vector(model.W)
         self.prefix = f"ssb_{next(_ids)}_"
+        self.linear_solver = linear_solver
+        defaults = krylov.options(model) if linear_solver == "gamg" else LINEAR_SOLVERS[linear_solver]
         opts = PETSc.Options()
-        for key, value in {**LINEAR_SOLVERS[linear_solver], **(petsc_options or {})}.items():
+        for key, value in {**defaults, **(petsc_options or {})}.items():
             opts[f"{self.prefix}{key}"] = value
         self.ksp = PETSc.KSP().create(self.comm)
         self.ksp.setOptionsPrefix(self.prefix)
         self.ksp.setOperators(self.A)
+        self.twin = krylov.attach(self.ksp, self.A, model) if linear_solver == "gamg" else None
         self.ksp.setFromOptions()
+        # Krylov: the AMG hierarchy is kept across Newton iterations and steps until the
+        # iterations grow (krylov.RebuildPolicy); a factorisation is redone every iteration
+        self.policy = krylov.RebuildPolicy() if linear_solver == "gamg" else None
+        self.timings = dict.fromkeys(TIMERS, 0.0) | dict.fromkeys(COUNTERS, 0)
+
+    @contextmanager
+    def _timed(self, key: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[key] += time.perf_counter() - t0
+
+    def _linear_solve(self, rhs, out, guess: bool = False) -> None:
+        """out = J^-1 rhs; with ``guess`` (Krylov only) starting from the values in ``out``."""
+        krylov_ = self.policy is not None
+        self.ksp.setInitialGuessNonzero(guess and krylov_)
+        with self._timed("linear_solve_s"):
+            self.ksp.solve(rhs, out)
+        if krylov_ and self.ksp.getConvergedReason() < 0 and self.policy.kept:
+            self._set_up_preconditioner()  # a kept hierarchy failed: rebuild it and retry
+            with self._timed("linear_solve_s"):
+                self.ksp.solve(rhs, out)
+        its = self.ksp.getIterationNumber()
+        self.timings["linear_solves"] += 1
+        self.timings["krylov_iterations"] += its
+        if krylov_ and not guess:
+            self.policy.solved(its)
+        if krylov_ and guess:
+            self.timings["warm_solves"] += 1
+            self.timings["warm_krylov_iterations"] += its
 
     def _assemble_vector(self, vec, forms) -> None:
-        with vec.localForm() as local:
-            local.set(0.0)
-        for form in forms if isinstance(forms, list) else [forms]:
-            fem_petsc.assemble_vector(vec, form)
-        vec.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        fem_petsc.set_bc(vec, self.model.increment_bcs)  # zero on constrained dofs
+        with self._timed("residual_s"):
+            with vec.localForm() as local:
+                local.set(0.0)
+            for form in forms if isinstance(forms, list) else [forms]:
+                fem_petsc.assemble_vector(vec, form)
+            vec.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+            fem_petsc.set_bc(vec, self.model.increment_bcs)  # zero on constrained dofs
 
     def _scalar(self, form) -> float:
-        return self.comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
+        with self._timed("residual_s"):
+            return self.comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
+
+    def _update_points(self) -> None:
+        with self._timed("material_points_s"):
+            self.model.points.evaluate()
+
+    def _assemble_jacobian(self) -> None:
+        with self._timed("jacobian_s"):
+            self.A.zeroEntries()
+            bcs = self.model.increment_bcs
+            for form in self._J[1:]:
+                fem_petsc.assemble_matrix(self.A, form, bcs=bcs, diag=0.0)
+                self.A.assemble(PETSc.Mat.AssemblyType.FLUSH)
+            # last, because it inserts (not adds) the unit diagonal of the constrained rows
+            fem_petsc.assemble_matrix(self.A, self._J[0], bcs=bcs)
+            self.A.assemble()
+        if self.policy is not None and not self.policy.stale:
+            self.ksp.getPC().setReusePreconditioner(True)  # the Krylov method sees the new J
+            self.policy.kept = True
+            return
+        self._set_up_preconditioner()
+
+    def _set_up_preconditioner(self) -> None:
+        """The factorisation, or the AMG hierarchy, of the last assembled J."""
+        with self._timed("pc_setup_s"):
+            if self.twin is not None:
+                self.twin.refresh(self.A)
+            self.ksp.getPC().setReusePreconditioner(False)
+            # PCSetUp sees the new matrix values (KSPSetUp alone returns early); the blocks:
+            # the split's inner solvers
+            self.ksp.getPC().setUp()
+            self.ksp.setUpOnBlocks()
+        self.timings["pc_setups"] += 1
+        if self.policy is not None:
+            self.policy.rebuilt()
 
     def plunger_reaction_N(self) -> float:
         """Force the stack exerts on the plunger, -int P : Grad(phi) dV (N, compression > 0)."""
@@ -144,7 +226,7 @@ class PlungerNewtonSolver:
         """
         w = self.model.w
         phi = self.model.phi if self.has_plunger else None
-        local_update = self.model.points.evaluate
+        local_update = self._update_points
         free_plunger = self.has_plunger and math.isfinite(load.stiffness_N_per_mm)
         local_update()
         norms, r_U = self._residual(load, free_plunger)
@@ -156,16 +238,10 @@ class PlungerNewtonSolver:
             return NewtonResult(True, 0, norm, "converged at the initial guess", (norms,))
         history = [norms]
         for it in range(1, self.max_iterations + 1):
-            self.A.zeroEntries()
-            bcs = self.model.increment_bcs
-            for form in self._J[1:]:
-                fem_petsc.assemble_matrix(self.A, form, bcs=bcs, diag=0.0)
-                self.A.assemble(PETSc.Mat.AssemblyType.FLUSH)
-            # last, because it inserts (not adds) the unit diagonal of the constrained rows
-            fem_petsc.assemble_matrix(self.A, self._J[0], bcs=bcs)
-            self.A.assemble()
+            self.timings["newton_iterations"] += 1
+            self._assemble_jacobian()
             self.b.scale(-1.0)
-            self.ksp.solve(self.b, self.dx1)
+            self._linear_solve(self.b, self.dx1)
             if self.ksp.getConvergedReason() < 0:
                 return NewtonResult(False, it, norm, f"linear solve failed ({self.ksp.getConvergedReason()})")
             dU = 0.0
@@ -173,7 +249,13 @@ class PlungerNewtonSolver:
                 self._assemble_vector(self.col, self._col)
                 self._assemble_vector(self.row, self._row)
                 self.col.scale(-1.0)
-                self.ksp.solve(self.col, self.dx2)
+                # dx2, the response to a unit plunger motion, changes little between
+                # iterations: the last one starts the Krylov solve
+                self._linear_solve(self.col, self.dx2, guess=True)
+                if self.ksp.getConvergedReason() < 0:
+                    self.dx2.set(0.0)  # no start for the next solve
+                    return NewtonResult(False, it, norm,
+                                        f"linear solve failed ({self.ksp.getConvergedReason()})")
                 d = self._scalar(self._diag) + load.stiffness_N_per_mm
                 dU = -(r_U + self.row.dot(self.dx1)) / (d + self.row.dot(self.dx2))
                 self.dx1.axpy(dU, self.dx2)

@@ -71,6 +71,9 @@ class Model:
     x: ufl.core.expr.Expr | None = None
     tests: tuple = ()
     dilatation_sub: int | None = None  # the F-bar e_bar field's place in W (None: no F-bar)
+    # with F-bar: K div(du) div(v) over the flowing cells, the bulk stiffness that F-bar moves
+    # from the u-u block into the e_bar rows (the Krylov preconditioner puts it back)
+    volumetric_stiffness: ufl.Form | None = None
 
     def add_inflow(self, host: str, integrand_measure) -> None:
         """Add the galvanostatic flux of ``host`` through a facet measure (``ds(tag)``, or
@@ -216,6 +219,7 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
                             metadata=points.dx.metadata())
     transport_bcs: list[fem.DirichletBC] = []
     pin_terms = []
+    volumetric = None
     if dilatation_sub is not None:
         # e_bar: the L2 projection of J / J_g - 1 over the reference volume of the flowing
         # cells; its dofs that touch none of them are held at 0 (those cells keep F). One
@@ -230,6 +234,12 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
         dx_flowing = sum((dx_points(cell_regions[n]) for n in flowing[1:]),
                          dx_points(cell_regions[flowing[0]]))
         R_mech = R_mech + scale * misfit * tests[dilatation_sub] * weight * dx_flowing
+        # the bulk stiffness F-bar moves into the e_bar rows, for the Krylov preconditioner
+        bulk = _layer_constant(mesh, cell_tags, cell_regions,
+                               {n: m.elastic.bulk_modulus_MPa for n, m in materials.items()})
+        du = ufl.split(ufl.TrialFunction(W))[U_SUB]
+        volumetric = (bulk * ufl.tr(kinematics.displacement_gradient(du, mode, x))
+                      * ufl.tr(kinematics.displacement_gradient(v, mode, x)) * weight * dx_flowing)
         Ve, _ = collapsed(W.sub(dilatation_sub))
         transport_bcs.append(_pin(W.sub(dilatation_sub), Ve,
                                   _host_dofs_marker(Ve, flowing_cells)))
@@ -273,7 +283,7 @@ def build_model(mesh, cell_tags, cell_regions: dict[str, int], materials: dict[s
         plating_stretch=inputs.plating_stretch, volume_ratio=inputs.volume_ratio, hosts=laws,
         inflow=inflow, theta=theta, reduced_stress=q, host_indicator=ind,
         u=u, v=v, first_piola=P_, weight=weight, x=x, tests=tuple(tests),
-        dilatation_sub=dilatation_sub,
+        dilatation_sub=dilatation_sub, volumetric_stiffness=volumetric,
     )
 
 

@@ -1,0 +1,383 @@
+"""Cost of the coupled Newton solver on the Li full cell (fixed gap), printed as tables.
+
+    python scripts/benchmark.py [--quick] [--ranks 1 2] [--out FILE.md] [--json FILE.json]
+
+1. Global unknowns of the shipped case in axisymmetric and 3-D form, P2: now, and with the
+   DG0 creep strain the earlier formulation carried as a global unknown (one symmetric tensor
+   per cell: 4 components in the 2-D modes, 6 in 3-D, added to the count of today's space).
+2. The 3-D case refined to about 50 k and 200 k dofs (``geometry.radial_mesh_size_um``), with
+   ``numerics.linear_solver = "mumps"`` and ``"gamg"`` (CG + smoothed-aggregation AMG with the
+   rigid-body near-nullspace, rtol 1e-8; :mod:`solver.numerics.krylov`), serial and under
+   ``mpirun -n 2``: the preload to 5 MPa from rest and three creep steps of a rest at the fixed
+   gap. Per Newton iteration: assembly (Jacobian, residuals, plunger row and column), the
+   material-point update, the linear solver (factorisation or AMG set-up, and the two solves of
+   the bordered system); Newton iterations per step; peak resident memory per rank; the stack
+   pressure reached (the two solvers must agree).
+3. On the same meshes, one plain linear-elasticity solve (same moduli per layer, P2, base
+   clamped, 5 MPa on the plunger face, lateral surface free) with CG + GAMG at rtol 1e-8: the
+   floor a coupled Newton iteration is measured against.
+
+Every configuration runs in its own process (``mpirun -n N python benchmark.py --worker ...``),
+so its peak memory and its PETSc state are its own. The 1-minute load average before each run
+is printed beside it: the timings mean something only on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CASE = ROOT / "cases" / "li_full_cell_fixed_gap.toml"
+MPIRUN = Path(sys.executable).parent / "mpirun"
+
+SIZES = {  # label -> radial mesh size (um); the layers keep the case's axial sizes
+    "50k": 800.0,
+    "200k": 385.0,
+}
+QUICK_SIZES = {"10k": 2000.0, "20k": 1300.0}
+SOLVERS = ("mumps", "gamg")
+CREEP_STEPS = 3
+DG0_CREEP_COMPONENTS = {"axisymmetric": 4, "3d": 6}
+"""Symmetric tensor components of the earlier DG0 creep unknown (2-D modes: rr, rz, zz, hoop)."""
+
+
+# -- worker side (runs under mpirun) --------------------------------------------------------------
+
+def _case(sets: dict, protocol: bool):
+    from solver.case import validate
+    from solver.case.load import apply_set
+
+    doc = tomllib.loads(CASE.read_text())
+    doc.pop("measured", None)
+    for key, value in sets.items():
+        apply_set(doc, key.split("."), value)
+    if protocol:
+        # a rest at the fixed gap after the 5 MPa preload, stopped after CREEP_STEPS steps, from
+        # the case's own dt_initial_s (1 us): the error control accepts ~3 us there, and a start
+        # at 0.1 or 1 ms is cut 3 or 4 times before a step is accepted
+        doc["protocol"] = [{"step": "rest", "duration_h": 1.0}]
+    doc.setdefault("output", {})["field_formats"] = []
+    return validate(doc)
+
+
+def _peak_rss_mb(comm) -> float:
+    """Largest peak resident set size over the ranks (MB; Linux reports kB)."""
+    return comm.allreduce(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+                          op=_mpi().MAX)
+
+
+def _mpi():
+    from mpi4py import MPI
+
+    return MPI
+
+
+def machine() -> dict:
+    """CPU model, cores, memory and the library versions of this run."""
+    import dolfinx
+    from petsc4py import PETSc
+
+    from solver.numerics import krylov
+
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = next(int(line.split()[1]) for line in f if line.startswith("MemTotal"))
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_GiB": round(mem_kb / 2**20, 1),
+            "petsc": ".".join(str(v) for v in PETSc.Sys.getVersion()),
+            "dolfinx": dolfinx.__version__, "python": sys.version.split()[0],
+            "gamg": krylov.GAMG}
+
+
+def worker_dofs(_spec: dict) -> dict:
+    """Global dofs and cells of the shipped case, axisymmetric and 3-D; the machine."""
+    from solver.geometry import LayerSpec, build_die_stack
+    from solver.physics.stack import build_stack_model
+
+    comm = _mpi().COMM_WORLD
+    out = {"machine": machine()}
+    for mode in ("axisymmetric", "3d"):
+        case = _case({"geometry.mode": mode}, protocol=False)
+        layers = [LayerSpec(la.name, la.thickness_mm, la.mesh_size_mm, la.radius_mm)
+                  for la in case.layers]
+        stack = build_die_stack(comm, layers, case.die_radius_mm, mode, case.radial_mesh_size_mm)
+        model = build_stack_model(case, stack)
+        cells = stack.mesh.topology.index_map(stack.mesh.topology.dim).size_global
+        dofs = model.W.dofmap.index_map.size_global * model.W.dofmap.index_map_bs
+        out[mode] = {"cells": cells, "dofs": dofs,
+                     "dofs_before": dofs + DG0_CREEP_COMPONENTS[mode] * cells}
+    return out
+
+
+class _Enough(Exception):
+    """Raised (on every rank alike) after the steps the benchmark times."""
+
+
+def worker_newton(spec: dict) -> dict:
+    """Preload and creep steps of the refined 3-D case; timings reduced to the slowest rank."""
+    from solver.numerics.stepper import Stepper
+    from solver.run import Run
+
+    MPI = _mpi()
+    comm = MPI.COMM_WORLD
+    sets = {"geometry.mode": "3d", "geometry.radial_mesh_size_um": spec["radial_um"],
+            "numerics.linear_solver": spec["solver"]}
+    case = _case(sets, protocol=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(comm.bcast(tmp if comm.rank == 0 else None))
+        run = Run(case, out, comm)
+        run.log.handlers.clear()  # quiet: the table is the output
+        run.setup()
+        steps = []
+
+        def accepted(state, event):
+            steps.append(state.last_iterations)
+            if len(steps) > CREEP_STEPS:  # the preload and CREEP_STEPS creep steps
+                raise _Enough
+
+        stepper = Stepper(case, run.model, run.solver, accepted)
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            stepper.run()
+        except _Enough:
+            pass
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        comm.barrier()
+    timings = {k: comm.allreduce(v, op=MPI.MAX) for k, v in run.solver.timings.items()}
+    result = {
+        "dofs": run.n_dofs,
+        "cells": run.stack.mesh.topology.index_map(3).size_global,
+        "stepping_s": comm.allreduce(wall, op=MPI.MAX),
+        "stepping_cpu_s": comm.allreduce(cpu, op=MPI.MAX),  # below the wall time: contention
+        "timings": timings,
+        "accepted_steps": stepper.state.accepted_steps,
+        "rejected_steps": stepper.state.rejected_steps,
+        "iterations_per_step": steps,
+        "stack_pressure_MPa": run.solver.plunger_reaction_N() / case.face_area_mm2,
+        "peak_rss_MB": _peak_rss_mb(comm),
+    }
+    if spec.get("floor"):
+        result["floor"] = elasticity_floor(run.stack, case)
+    return result
+
+
+def elasticity_floor(stack, case) -> dict:
+    """One linear-elasticity solve with CG + GAMG on the stack's mesh (timings: slowest rank)."""
+    import numpy as np
+    import ufl
+    from dolfinx import fem
+    from dolfinx.fem import petsc as fem_petsc
+    from petsc4py import PETSc
+
+    from solver.numerics import krylov
+
+    MPI = _mpi()
+    mesh = stack.mesh
+    comm = mesh.comm
+    degree = case.numerics.element_degree
+    t0 = time.perf_counter()
+    V = fem.functionspace(mesh, ("Lagrange", degree, (3,)))
+    Q = fem.functionspace(mesh, ("DG", 0))
+    mu, lam = fem.Function(Q), fem.Function(Q)
+    for layer in case.layers:
+        cells = stack.cell_tags.find(stack.cell_regions[layer.name])
+        mu.x.array[cells] = layer.material.elastic.shear_modulus_MPa
+        lam.x.array[cells] = layer.material.elastic.lame_lambda_MPa
+    mu.x.scatter_forward()
+    lam.x.scatter_forward()
+    u, v = ufl.TrialFunction(V), ufl.TestFunction(V)
+
+    def eps(w):
+        return ufl.sym(ufl.grad(w))
+
+    a = (2.0 * mu * ufl.inner(eps(u), eps(v)) + lam * ufl.tr(eps(u)) * ufl.tr(eps(v))) * ufl.dx
+    ds = ufl.Measure("ds", domain=mesh, subdomain_data=stack.facet_tags)
+    p = fem.Constant(mesh, 5.0)
+    L = -p * v[2] * ds(stack.facet_regions["plunger_face"])
+    base = stack.facet_tags.find(stack.facet_regions["base_face"])
+    dofs = fem.locate_dofs_topological(V, mesh.topology.dim - 1, base)
+    bc = fem.dirichletbc(np.zeros(3), dofs, V)
+    a_form, L_form = fem.form(a), fem.form(L)
+    setup = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    A = fem_petsc.assemble_matrix(a_form, bcs=[bc])
+    A.assemble()
+    b = fem_petsc.assemble_vector(L_form)
+    fem_petsc.apply_lifting(b, [a_form], [[bc]])
+    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+    fem_petsc.set_bc(b, [bc])
+    assembly = time.perf_counter() - t0
+
+    # the same rigid-body modes as the coupled solver, on V (a blocked space: bs = 3)
+    X = V.tabulate_dof_coordinates()
+    X = X - X.mean(axis=0)
+    n = V.dofmap.index_map.size_local
+    x, y, z = X[:n].T
+    one, zero = np.ones(n), np.zeros(n)
+    modes = [(one, zero, zero), (zero, one, zero), (zero, zero, one),
+             (-y, x, zero), (zero, -z, y), (z, zero, -x)]
+    arrays = [np.column_stack(m).ravel() for m in modes]
+    A.setNearNullSpace(krylov._nullspace(arrays, 3 * n, 3, comm))
+    ksp = PETSc.KSP().create(comm)
+    prefix = "ssb_floor_"
+    opts = PETSc.Options()
+    for key, value in krylov.GAMG.items():
+        opts[prefix + key] = value
+    ksp.setOptionsPrefix(prefix)
+    ksp.setOperators(A)
+    ksp.setFromOptions()
+    uh = fem.Function(V)
+    t0 = time.perf_counter()
+    ksp.setUp()
+    pc_setup = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ksp.solve(b, uh.x.petsc_vec)
+    solve = time.perf_counter() - t0
+    if ksp.getConvergedReason() <= 0:
+        raise RuntimeError(f"elasticity floor: CG did not converge ({ksp.getConvergedReason()})")
+    slow = {k: comm.allreduce(t, op=MPI.MAX) for k, t in
+            (("forms_s", setup), ("assembly_s", assembly), ("pc_setup_s", pc_setup),
+             ("solve_s", solve))}
+    return {**slow, "iterations": ksp.getIterationNumber(),
+            "dofs": V.dofmap.index_map.size_global * 3}
+
+
+def worker(spec: dict) -> None:
+    import solver  # noqa: F401  (MPI before DOLFINx)
+
+    result = {"dofs": worker_dofs, "newton": worker_newton}[spec["kind"]](spec)
+    if _mpi().COMM_WORLD.rank == 0:
+        print("RESULT " + json.dumps(result), flush=True)
+
+
+# -- driver side ----------------------------------------------------------------------------------
+
+def launch(spec: dict, ranks: int) -> dict:
+    """Run one worker under ``mpirun -n ranks`` and return its result."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    cmd = [str(MPIRUN), "-n", str(ranks), sys.executable, __file__, "--worker", json.dumps(spec)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n"
+                           f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def per_iteration(r: dict) -> dict:
+    t, n = r["timings"], r["timings"]["newton_iterations"]
+    assembly = t["jacobian_s"] + t["residual_s"]
+    solve = t["pc_setup_s"] + t["linear_solve_s"]
+    return {"assembly": assembly / n, "points": t["material_points_s"] / n,
+            "setup": t["pc_setup_s"] / n, "solve": solve / n,
+            "total": (assembly + solve + t["material_points_s"]) / n,
+            "krylov": t["krylov_iterations"] / max(t["linear_solves"], 1)}
+
+
+def tables(dofs: dict, runs: list[dict]) -> str:
+    m = dofs["machine"]
+    loads = [r["load"] for r in runs]
+    out = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_GiB']} GiB; PETSc {m['petsc']}, "
+           f"DOLFINx {m['dolfinx']}, Python {m['python']}. 1-minute load average before the "
+           f"runs: {min(loads, default=0):.2f} to {max(loads, default=0):.2f}.", "",
+           "GAMG options: " + ", ".join(f"{k} = {v}" for k, v in m["gamg"].items()), "",
+           "Global unknowns of the Li full cell (fixed gap), P2, shipped mesh sizes:", "",
+           "| mode | cells | dofs now | dofs with the DG0 creep unknowns |",
+           "|---|---:|---:|---:|"]
+    for mode, d in dofs.items():
+        if mode != "machine":
+            out.append(f"| {mode} | {d['cells']} | {d['dofs']} | {d['dofs_before']} |")
+    out += ["", "3-D, preload and creep steps, time per Newton iteration (s; slowest rank):", "",
+            "| dofs | ranks | solver | load | Newton its | its/step | assembly | material pts | "
+            "linear: set-up | linear: total | Krylov its/solve | iteration | CPU/wall | "
+            "peak MB/rank | p (MPa) |",
+            "|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in runs:
+        it = per_iteration(r)
+        krylov = f"{it['krylov']:.1f}" if r["solver"] == "gamg" else "-"
+        its = ",".join(str(i) for i in r["iterations_per_step"])
+        out.append(
+            f"| {r['dofs']} | {r['ranks']} | {r['solver']} | {r['load']:.2f} | "
+            f"{r['timings']['newton_iterations']} | {its} | {it['assembly']:.3f} | "
+            f"{it['points']:.3f} | {it['setup']:.3f} | {it['solve']:.3f} | {krylov} | "
+            f"{it['total']:.3f} | {r['stepping_cpu_s'] / r['stepping_s']:.2f} | "
+            f"{r['peak_rss_MB']:.0f} | {r['stack_pressure_MPa']:.10f} |")
+    out += ["", "Against MUMPS, and against one linear-elasticity solve (CG + GAMG, rtol 1e-8) "
+            "on the same mesh:", "",
+            "| dofs | ranks | GAMG / MUMPS per iteration | p: GAMG vs MUMPS (relative) | "
+            "elasticity: assembly, set-up, CG (its) | coupled iteration / elasticity solve | "
+            "linear part / (set-up + CG) |",
+            "|---:|---:|---:|---:|---|---:|---:|"]
+    keyed = {(r["label"], r["ranks"], r["solver"]): r for r in runs}
+    for (label, ranks, solver), g in keyed.items():
+        if solver != "gamg":
+            continue
+        m = keyed.get((label, ranks, "mumps"))
+        gi = per_iteration(g)
+        f = g["floor"]
+        floor_total = f["assembly_s"] + f["pc_setup_s"] + f["solve_s"]
+        floor_linear = f["pc_setup_s"] + f["solve_s"]
+        ratio = f"{gi['total'] / per_iteration(m)['total']:.2f}" if m else "-"
+        dp = (f"{abs(g['stack_pressure_MPa'] - m['stack_pressure_MPa']) / abs(m['stack_pressure_MPa']):.1e}"
+              if m else "-")
+        out.append(
+            f"| {g['dofs']} | {ranks} | {ratio} | {dp} | {f['assembly_s']:.3f}, "
+            f"{f['pc_setup_s']:.3f}, {f['solve_s']:.3f} ({f['iterations']}) | "
+            f"{gi['total'] / floor_total:.2f} | {gi['solve'] / floor_linear:.2f} |")
+    return "\n".join(out)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="small meshes (a minute), for a check")
+    p.add_argument("--ranks", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--solvers", nargs="+", default=list(SOLVERS), choices=SOLVERS)
+    p.add_argument("--sizes", nargs="+", help="labels of SIZES to run (default: all)")
+    p.add_argument("--out", type=Path, help="also write the tables as Markdown")
+    p.add_argument("--json", type=Path, help="also write every measurement as JSON")
+    p.add_argument("--worker", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.worker:
+        worker(json.loads(args.worker))
+        return
+    sizes = QUICK_SIZES if args.quick else SIZES
+    if args.sizes:
+        sizes = {k: sizes[k] for k in args.sizes}
+    dofs = launch({"kind": "dofs"}, 1)
+    runs = []
+    for label, radial in sizes.items():
+        for ranks in args.ranks:
+            for solver in args.solvers:
+                load = os.getloadavg()[0]
+                spec = {"kind": "newton", "radial_um": radial, "solver": solver,
+                        "floor": solver == "gamg"}
+                r = launch(spec, ranks) | {"label": label, "ranks": ranks, "solver": solver,
+                                           "load": load, "radial_um": radial}
+                runs.append(r)
+                it = per_iteration(r)
+                print(f"{label}: {r['dofs']} dofs, {ranks} rank(s), {solver}: "
+                      f"{it['total']:.3f} s per Newton iteration, load {load:.2f}", flush=True)
+                if args.json:  # after every run: a long benchmark keeps what it measured
+                    args.json.write_text(json.dumps({"dofs": dofs, "runs": runs}, indent=1))
+    text = tables(dofs, runs)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
