@@ -1,21 +1,29 @@
 """Cost of the coupled Newton solver on the Li full cell (fixed gap), printed as tables.
 
     python scripts/benchmark.py [--quick] [--ranks 1 2] [--out FILE.md] [--json FILE.json]
+    python scripts/benchmark.py --crossover [--quick] [--out FILE.md]
 
 1. Global unknowns of the shipped case in axisymmetric and 3-D form, P2: now, and with the
    DG0 creep strain the earlier formulation carried as a global unknown (one symmetric tensor
    per cell: 4 components in the 2-D modes, 6 in 3-D, added to the count of today's space).
 2. The 3-D case refined to about 50 k and 200 k dofs (``geometry.radial_mesh_size_um``), with
-   ``numerics.linear_solver = "mumps"`` and ``"gamg"`` (CG + smoothed-aggregation AMG with the
-   rigid-body near-nullspace, rtol 1e-8; :mod:`solver.numerics.krylov`), serial and under
-   ``mpirun -n 2``: the preload to 5 MPa from rest and three creep steps of a rest at the fixed
-   gap. Per Newton iteration: assembly (Jacobian, residuals, plunger row and column), the
+   ``numerics.linear_solver = "mumps"`` and ``"gamg"`` (with F-bar on the Li, the case's
+   default: FGMRES with a field split, e_bar by LU and the displacement by smoothed-aggregation
+   AMG with the rigid-body near-nullspace, rtol 1e-8; :mod:`solver.numerics.krylov`), serial
+   and under ``mpirun -n 2``: the preload to 5 MPa from rest and three creep steps of a rest at
+   the fixed gap. Per Newton iteration: assembly (Jacobian, residuals, plunger row and column), the
    material-point update, the linear solver (factorisation or AMG set-up, and the two solves of
    the bordered system); Newton iterations per step; peak resident memory per rank; the stack
    pressure reached (the two solvers must agree).
 3. On the same meshes, one plain linear-elasticity solve (same moduli per layer, P2, base
    clamped, 5 MPa on the plunger face, lateral surface free) with CG + GAMG at rtol 1e-8: the
    floor a coupled Newton iteration is measured against.
+
+4. ``--crossover``: where ``numerics.linear_solver = "auto"`` should switch (serial). On the
+   Jacobian after the preload, the linear part of one Newton iteration: MUMPS (a factorisation
+   and two back-substitutions) against gamg (two Krylov solves from zero, and the AMG set-up,
+   which the runs redo about once in SETUP_EVERY iterations), for a row of sizes in 3-D and in
+   axisymmetric form; the size where the two cost the same, interpolated in log-log.
 
 Every configuration runs in its own process (``mpirun -n N python benchmark.py --worker ...``),
 so its peak memory and its PETSc state are its own. The 1-minute load average before each run
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -46,6 +55,13 @@ SIZES = {  # label -> radial mesh size (um); the layers keep the case's axial si
 QUICK_SIZES = {"10k": 2000.0, "20k": 1300.0}
 SOLVERS = ("mumps", "gamg")
 CREEP_STEPS = 3
+CROSSOVER_SIZES = {"3d": (2000.0, 1300.0, 800.0, 600.0), "axisymmetric": (20.0, 10.0)}
+"""Radial mesh sizes (um) of the crossover; in axisymmetric form every layer is meshed at that
+size too (isotropic cells: about 125 k and 490 k dofs)."""
+QUICK_CROSSOVER_SIZES = {"3d": (2000.0, 1300.0), "axisymmetric": (40.0, 20.0)}
+SETUP_EVERY = 7
+"""Newton iterations per AMG set-up in the crossover's cost of gamg: the runs of table 2 and
+tests/test_krylov.py keep the hierarchy for 6 to 8 iterations."""
 DG0_CREEP_COMPONENTS = {"axisymmetric": 4, "3d": 6}
 """Symmetric tensor components of the earlier DG0 creep unknown (2-D modes: rr, rz, zz, hoop)."""
 
@@ -99,7 +115,7 @@ def machine() -> dict:
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_GiB": round(mem_kb / 2**20, 1),
             "petsc": ".".join(str(v) for v in PETSc.Sys.getVersion()),
             "dolfinx": dolfinx.__version__, "python": sys.version.split()[0],
-            "gamg": krylov.GAMG}
+            "gamg": krylov.GAMG, "split": krylov.SPLIT}
 
 
 def worker_dofs(_spec: dict) -> dict:
@@ -159,6 +175,7 @@ def worker_newton(spec: dict) -> dict:
     timings = {k: comm.allreduce(v, op=MPI.MAX) for k, v in run.solver.timings.items()}
     result = {
         "dofs": run.n_dofs,
+        "field_split": run.solver.ksp.getPC().getType() == "fieldsplit",
         "cells": run.stack.mesh.topology.index_map(3).size_global,
         "stepping_s": comm.allreduce(wall, op=MPI.MAX),
         "stepping_cpu_s": comm.allreduce(cpu, op=MPI.MAX),  # below the wall time: contention
@@ -172,6 +189,117 @@ def worker_newton(spec: dict) -> dict:
     if spec.get("floor"):
         result["floor"] = elasticity_floor(run.stack, case)
     return result
+
+
+def worker_linear(spec: dict) -> dict:
+    """The linear part of one Newton iteration on the Jacobian after the preload (serial)."""
+    from petsc4py import PETSc
+
+    from solver.numerics import krylov
+    from solver.numerics.newton import LINEAR_SOLVERS
+    from solver.numerics.stepper import Stepper
+    from solver.run import Run
+
+    comm = _mpi().COMM_WORLD
+    sets = {"geometry.mode": spec["mode"], "geometry.radial_mesh_size_um": spec["radial_um"],
+            "numerics.linear_solver": "mumps"}
+    if spec["mode"] != "3d":
+        for layer in ("cathode", "separator", "anode"):
+            sets[f"geometry.layers.{layer}.mesh_size_um"] = spec["radial_um"]
+    case = _case(sets, protocol=True)
+
+    def stop(state, event):
+        raise _Enough
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run = Run(case, Path(tmp), comm)
+        run.log.handlers.clear()
+        run.setup()
+        try:
+            Stepper(case, run.model, run.solver, stop).run()  # the preload, then stop
+        except _Enough:
+            pass
+    solver = run.solver
+    solver._assemble_jacobian()
+    A, b = solver.A, solver.b.copy()
+    solver._assemble_vector(solver.col, solver._col)
+    rhs = (b, solver.col.copy())
+
+    def ksp(options: dict, prefix: str) -> PETSc.KSP:
+        database = PETSc.Options()
+        for key, value in options.items():
+            database[prefix + key] = value
+        k = PETSc.KSP().create(comm)
+        k.setOptionsPrefix(prefix)
+        k.setOperators(A)
+        return k
+
+    x = b.duplicate()
+    mumps = []
+    for rep in range(2):  # the faster of two: the first also pays for MUMPS's start-up
+        k = ksp(LINEAR_SOLVERS["mumps"], f"ssb_lu{rep}_")
+        k.setFromOptions()
+        t0 = time.perf_counter()
+        k.setUp()
+        for r in rhs:
+            k.solve(r, x)
+        mumps.append(time.perf_counter() - t0)
+        k.destroy()
+    k = ksp(krylov.options(run.model), "ssb_amg_")
+    twin = krylov.attach(k, A, run.model)
+    k.setFromOptions()
+    t0 = time.perf_counter()
+    if twin is not None:
+        twin.refresh(A)
+    k.getPC().setUp()
+    k.setUpOnBlocks()
+    t1 = time.perf_counter()
+    its = []
+    for r in rhs:
+        x.set(0.0)
+        k.solve(r, x)
+        its.append(k.getIterationNumber())
+    t2 = time.perf_counter()
+    return {"mode": spec["mode"], "radial_um": spec["radial_um"], "dofs": run.n_dofs,
+            "mumps_s": min(mumps), "gamg_setup_s": t1 - t0, "gamg_solves_s": t2 - t1,
+            "gamg_iterations": its}
+
+
+def crossover(rows: list[dict]) -> float | None:
+    """Dofs where MUMPS and gamg cost the same (log-log between the sizes that bracket it)."""
+    for a, b in zip(rows, rows[1:]):
+        ra, rb = _ratio(a), _ratio(b)
+        if (ra - 1.0) * (rb - 1.0) <= 0.0 and ra != rb:
+            f = math.log(ra) / (math.log(ra) - math.log(rb))
+            return math.exp(math.log(a["dofs"]) + f * (math.log(b["dofs"]) - math.log(a["dofs"])))
+    return None
+
+
+def _ratio(r: dict) -> float:
+    """MUMPS over gamg per Newton iteration (> 1: gamg is faster)."""
+    return r["mumps_s"] / (r["gamg_solves_s"] + r["gamg_setup_s"] / SETUP_EVERY)
+
+
+def crossover_table(rows: list[dict], loads: list[float]) -> str:
+    out = [f"Linear part of one Newton iteration (s, serial; 1-minute load average "
+           f"{min(loads):.2f} to {max(loads):.2f}); gamg: AMG set-up once in {SETUP_EVERY} "
+           "iterations:", "",
+           "| mode | dofs | MUMPS: factorisation + 2 solves | gamg: set-up | gamg: 2 solves (its) "
+           "| MUMPS / gamg |", "|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        its = "+".join(str(i) for i in r["gamg_iterations"])
+        out.append(f"| {r['mode']} | {r['dofs']} | {r['mumps_s']:.2f} | {r['gamg_setup_s']:.2f} | "
+                   f"{r['gamg_solves_s']:.2f} ({its}) | {_ratio(r):.2f} |")
+    out.append("")
+    for mode in dict.fromkeys(r["mode"] for r in rows):
+        mine = [r for r in rows if r["mode"] == mode]
+        n = crossover(mine)
+        if n is not None:
+            out.append(f"{mode}: MUMPS and gamg cost the same at about {n:,.0f} dofs.")
+        else:
+            faster = "gamg" if _ratio(mine[0]) > 1.0 else "MUMPS"
+            out.append(f"{mode}: {faster} is faster at every size measured.")
+    return "\n".join(out)
 
 
 def elasticity_floor(stack, case) -> dict:
@@ -259,7 +387,8 @@ def elasticity_floor(stack, case) -> dict:
 def worker(spec: dict) -> None:
     import solver  # noqa: F401  (MPI before DOLFINx)
 
-    result = {"dofs": worker_dofs, "newton": worker_newton}[spec["kind"]](spec)
+    kinds = {"dofs": worker_dofs, "newton": worker_newton, "linear": worker_linear}
+    result = kinds[spec["kind"]](spec)
     if _mpi().COMM_WORLD.rank == 0:
         print("RESULT " + json.dumps(result), flush=True)
 
@@ -294,7 +423,9 @@ def tables(dofs: dict, runs: list[dict]) -> str:
     out = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_GiB']} GiB; PETSc {m['petsc']}, "
            f"DOLFINx {m['dolfinx']}, Python {m['python']}. 1-minute load average before the "
            f"runs: {min(loads, default=0):.2f} to {max(loads, default=0):.2f}.", "",
-           "GAMG options: " + ", ".join(f"{k} = {v}" for k, v in m["gamg"].items()), "",
+           "gamg options (F-bar on the Li: the field split): "
+           + ", ".join(f"{k} = {v}" for k, v in m["split"].items()), "",
+           "The elasticity floor: " + ", ".join(f"{k} = {v}" for k, v in m["gamg"].items()), "",
            "Global unknowns of the Li full cell (fixed gap), P2, shipped mesh sizes:", "",
            "| mode | cells | dofs now | dofs with the DG0 creep unknowns |",
            "|---|---:|---:|---:|"]
@@ -349,10 +480,27 @@ def main() -> None:
     p.add_argument("--sizes", nargs="+", help="labels of SIZES to run (default: all)")
     p.add_argument("--out", type=Path, help="also write the tables as Markdown")
     p.add_argument("--json", type=Path, help="also write every measurement as JSON")
+    p.add_argument("--crossover", action="store_true",
+                   help="where MUMPS and gamg cost the same (serial; see item 4 above)")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
         worker(json.loads(args.worker))
+        return
+    if args.crossover:
+        rows, loads = [], []
+        for mode, radii in (QUICK_CROSSOVER_SIZES if args.quick else CROSSOVER_SIZES).items():
+            for radial in radii:
+                loads.append(os.getloadavg()[0])
+                rows.append(launch({"kind": "linear", "mode": mode, "radial_um": radial}, 1))
+                print(f"{mode}, {rows[-1]['dofs']} dofs: MUMPS / gamg {_ratio(rows[-1]):.2f}, "
+                      f"load {loads[-1]:.2f}", flush=True)
+        text = crossover_table(rows, loads)
+        print(text)
+        if args.out:
+            args.out.write_text(text + "\n")
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=1))
         return
     sizes = QUICK_SIZES if args.quick else SIZES
     if args.sizes:

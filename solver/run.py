@@ -33,7 +33,7 @@ from solver.io.progress import Progress
 from solver.io.rundir import write_summary
 from solver.io.series import SeriesWriter
 from solver.materials.ranges import OutOfRange, RangeWatch
-from solver.numerics.newton import PlungerNewtonSolver
+from solver.numerics.newton import PlungerNewtonSolver, choose_linear_solver
 from solver.numerics.stepper import StepFailure, Stepper, StepperState
 from solver.physics import contact
 from solver.physics.diagnostics import Diagnostics
@@ -248,19 +248,23 @@ class Run:
         self.model = build_stack_model(case, self.stack)
         force_scale = max(case.fixture.preload_MPa, 1.0) * case.face_area_mm2
         num = case.numerics
+        n_dofs = self.model.W.dofmap.index_map.size_global * self.model.W.dofmap.index_map_bs
+        self.linear_solver = choose_linear_solver(num.linear_solver, n_dofs,
+                                                  self.model.W.mesh.geometry.dim)
         self.solver = PlungerNewtonSolver(
-            self.model, num.newton_rtol, num.newton_max_iterations, num.linear_solver,
+            self.model, num.newton_rtol, num.newton_max_iterations, self.linear_solver,
             num.petsc_options, force_scale, self._transport_scale(),
         )
         self.diagnostics = Diagnostics(self.model)
         self.ranges = RangeWatch({layer.name: layer.material for layer in case.layers},
                                  case.numerics.out_of_range, self.warn)
         self.timings["setup_s"] = time.perf_counter() - t0
-        n_dofs = self.model.W.dofmap.index_map.size_global * self.model.W.dofmap.index_map_bs
+        chosen = " (auto)" if num.linear_solver == "auto" else ""
         self.log.info(
             f"case '{case.name}': {case.mode}, {len(case.layers)} layers, fixture "
             f"{case.fixture.type} (k = {case.fixture.stiffness_N_per_mm:g} N/mm), "
-            f"{n_dofs} dofs on {self.comm.size} rank(s), T = {case.temperature_K - 273.15:g} C"
+            f"{n_dofs} dofs on {self.comm.size} rank(s), linear solver {self.linear_solver}"
+            f"{chosen}, T = {case.temperature_K - 273.15:g} C"
         )
         self.n_dofs = n_dofs
         # in "error" mode the case loader has refused a temperature outside a range already
@@ -383,6 +387,7 @@ class Run:
             "stepper": stepper.state.as_dict(),
             "fixture": {"type": case.fixture.type, "stiffness_N_per_mm": k if math.isfinite(k) else "inf"},
             "dofs": self.n_dofs,
+            "linear_solver": self.linear_solver,
             "mpi_size": self.comm.size,
             "timings_s": self.timings,
             "fields": fields.files(),

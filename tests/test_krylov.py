@@ -9,6 +9,8 @@ pressures can differ by about that much. Measured: the series agree in all 10 si
 digits series.csv holds (in memory, the final pressures of such runs differ by 1e-14 to 2e-13).
 The bound is 10 times the Newton tolerance.
 
+``linear_solver = "auto"`` takes MUMPS below ``AUTO_GAMG_DOFS`` unknowns and gamg from there.
+
 Also checked: the rigid-body near-nullspace reaches GAMG (6 vectors in 3-D, 3 in the 2-D
 modes) on a matrix of block size gdim, and where W has more fields than the displacement
 (e_bar, or a Li host's theta and q) the field split carries them on its displacement block;
@@ -25,7 +27,7 @@ from mpi4py import MPI
 
 from solver.case import validate
 from solver.io.series import read_series
-from solver.numerics import krylov
+from solver.numerics import krylov, newton
 from solver.run import Run
 from tests.conftest import stack_doc
 
@@ -139,3 +141,14 @@ def test_gamg_with_f_bar_on_the_li_full_cell(tmp_path):
     A, P = ksp.getOperators()
     assert P.handle != A.handle  # the twin with K div div on the Li cells
     assert run.solver.timings["pc_setups"] < run.solver.timings["newton_iterations"]
+
+
+def test_auto_takes_mumps_below_the_size_and_gamg_above(tmp_path, monkeypatch):
+    run, _ = _run(_stack("axisymmetric", "auto"), _out(tmp_path, "small"))
+    assert run.n_dofs < newton.AUTO_GAMG_DOFS[2]
+    assert run.linear_solver == "mumps"
+    assert run.solver.ksp.getPC().getType() == "lu"
+    monkeypatch.setitem(newton.AUTO_GAMG_DOFS, 2, run.n_dofs)  # the same stack is now "large"
+    run, _ = _run(_stack("axisymmetric", "auto"), _out(tmp_path, "large"))
+    assert run.linear_solver == "gamg"
+    assert run.solver.ksp.getPC().getType() == "gamg"

@@ -70,11 +70,16 @@ REFUSED = {
     "easy iterations above the maximum": (
         {"numerics__easy_newton_iterations": 30}, "numerics.easy_newton_iterations"),
     "an unknown KSP type (a petsc4py traceback after set-up)": (
-        {"numerics__petsc_options": {"ksp_type": "nonexistent"}},
+        {"numerics__linear_solver": "mumps",
+         "numerics__petsc_options": {"ksp_type": "nonexistent"}},
         "numerics.petsc_options.ksp_type"),
     "a misspelt PETSc option (ignored until the end-of-run notice)": (
-        {"numerics__petsc_options": {"mat_mumps_icntl_14": 80, "mat_mums_icntl_7": 2}},
+        {"numerics__linear_solver": "mumps",
+         "numerics__petsc_options": {"mat_mumps_icntl_14": 80, "mat_mums_icntl_7": 2}},
         "numerics.petsc_options.mat_mums_icntl_7"),
+    "PETSc options with the solver chosen by size (known only after meshing)": (
+        {"numerics__petsc_options": {"mat_mumps_icntl_14": 80}},
+        "numerics.petsc_options.mat_mumps_icntl_14"),
     "creep increment of 1": ({"numerics__max_creep_strain_increment": 1.0},
                              "numerics.max_creep_strain_increment"),
 }
@@ -109,7 +114,8 @@ def test_mesh_limit_names_its_override():
 
 def test_petsc_options_keep_their_type():
     """An integer option stays an integer (PETSc refuses 80.0 for an integer option)."""
-    case = validate(_doc({"numerics__petsc_options": {"mat_mumps_icntl_14": 80}}))
+    case = validate(_doc({"numerics__linear_solver": "mumps",
+                          "numerics__petsc_options": {"mat_mumps_icntl_14": 80}}))
     assert case.numerics.petsc_options == {"mat_mumps_icntl_14": 80}
 
 

@@ -34,6 +34,12 @@ def check_petsc_options(linear_solver: str, options: dict[str, Any], error,
     """
     if not options:
         return
+    if linear_solver == "auto":  # the solver is known only once the mesh is
+        key = next(iter(options))
+        raise error(f"numerics.petsc_options.{key}",
+                    f"got {options[key]!r} with numerics.linear_solver = 'auto', which picks "
+                    "'mumps' or 'gamg' by the number of unknowns; PETSc options belong to one "
+                    "solver: set numerics.linear_solver to it")
     from solver.numerics import krylov  # imports PETSc: only when needed
     from solver.numerics.newton import LINEAR_SOLVERS
 

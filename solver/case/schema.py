@@ -333,7 +333,10 @@ CASE = Table(
                     "relative residual: looser gives wrong stresses (10 gave 7.04 for 7.14 MPa)",
                 ),
                 "newton_max_iterations": Leaf((int,), 25, (between(1, 1000),)),
-                "linear_solver": Leaf((str,), "mumps", (one_of("mumps", "superlu_dist", "gamg"),)),
+                "linear_solver": Leaf(
+                    (str,), "auto", (one_of("auto", "mumps", "superlu_dist", "gamg"),),
+                    "auto: MUMPS below a size (global unknowns, README 'Linear solver'), "
+                    "gamg (CG/FGMRES + GAMG) from there"),
                 "petsc_options": MapOf(Leaf((str, int, float, bool))),
                 "out_of_range": Leaf(
                     (str,), "warn", (one_of("warn", "error"),),

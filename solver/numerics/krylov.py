@@ -65,7 +65,6 @@ iteration from, far below what one iteration needs (tests/test_krylov.py: the sa
 pressure as MUMPS to 1e-8)."""
 
 
-
 def _gamg(prefix: str = "") -> dict:
     """Smoothed aggregation, Chebyshev/Jacobi smoothing on the levels."""
     return {f"{prefix}pc_type": "gamg", f"{prefix}pc_gamg_type": "agg",
@@ -87,8 +86,8 @@ SCALARS = "scalars"
 
 SPLIT = {
     # the e_bar, theta and q rows make J non-symmetric; right preconditioning, so that rtol
-    # bounds the true residual (left-preconditioned GMRES stopped on its preconditioned
-    # residual 100 times short of it on the Li full cell, and Newton lost its way on a Sn host)
+    # bounds the true residual (left-preconditioned GMRES, stopping on the preconditioned one,
+    # left 100 times the error on the Li full cell, and Newton lost its way on a Sn host)
     "ksp_type": "fgmres",
     "ksp_gmres_restart": 50,  # 30: 12 % more iterations; 100: 1 % fewer
     "ksp_rtol": KRYLOV_RTOL,
@@ -133,7 +132,7 @@ class RebuildPolicy:
 
 def rigid_body_modes(model) -> list[np.ndarray]:
     """Near-nullspace of the displacement block, as arrays over the local dofs of ``model.W``
-    (owned and ghost; zero on theta and s), not yet orthonormal."""
+    (owned and ghost; zero on the other fields), not yet orthonormal."""
     V, dofs = collapsed(model.W.sub(U_SUB))
     gdim = V.dofmap.index_map_bs
     X = V.tabulate_dof_coordinates()[:, :gdim]

@@ -51,6 +51,23 @@ LINEAR_SOLVERS = {
 """Default PETSc options of each ``numerics.linear_solver``; ``numerics.petsc_options`` adds to
 or overrides them."""
 
+AUTO_GAMG_DOFS = {2: 500_000, 3: 70_000}
+"""Global unknowns from which ``linear_solver = "auto"`` takes "gamg" instead of "mumps", by
+the mesh's dimension. Measured on the Li full cell (``scripts/benchmark.py --crossover``,
+docs/performance.md), the linear part of one Newton iteration (MUMPS: a factorisation and two
+back-substitutions; gamg: two Krylov solves and a seventh of an AMG set-up): in 3-D MUMPS
+takes 0.71 times gamg's time at 52 k dofs and 1.47 times at 100 k, the same at ~71 k; in 2-D
+the two are even within the scatter of repeated runs from 125 k to 490 k dofs (0.8 to 1.4),
+so MUMPS, exact and without tuning, is kept there up to 500 k."""
+
+
+def choose_linear_solver(name: str, n_dofs: int, gdim: int) -> str:
+    """The case's ``numerics.linear_solver``, with "auto" resolved by the global unknowns."""
+    if name != "auto":
+        return name
+    return "gamg" if n_dofs >= AUTO_GAMG_DOFS[gdim] else "mumps"
+
+
 TIMERS = ("jacobian_s", "residual_s", "material_points_s", "pc_setup_s", "linear_solve_s")
 COUNTERS = ("newton_iterations", "linear_solves", "krylov_iterations", "pc_setups",
             "warm_solves", "warm_krylov_iterations")  # warm: started from the last solution
