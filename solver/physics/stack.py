@@ -114,7 +114,7 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
     )
     model = StackModel(**{f: getattr(core, f) for f in Model.__dataclass_fields__})
     model.case, model.stack = case, stack
-    W, x, weight = model.W, model.x, model.weight
+    W = model.W
 
     # the die wall: unilateral contact on the stack's lateral surface (a rigid or Winkler wall),
     # or the contact strip of a meshed holder
@@ -158,24 +158,30 @@ def build_stack_model(case: Case, stack: StackMesh) -> StackModel:
                     bcs.append(fem.dirichletbc(0.0, dofs_on(face, comp), W.sub(0).sub(comp)))
     bcs += model.transport_bcs
 
+    model.increment_bcs = bcs
+    attach_plunger(model, plunger_dofs)
+    return model
+
+
+def attach_plunger(model: StackModel, plunger_dofs: np.ndarray) -> None:
+    """The plunger: one scalar unknown U moving the axial dofs ``plunger_dofs`` together,
+    through the virtual motion phi (1 on them). Call after the residual is complete."""
+    W = model.W
     phi = fem.Function(W, name="plunger_motion")
     phi.x.array[plunger_dofs] = 1.0
     phi.x.scatter_forward()
-
     # R_U = int P : Grad(phi_u) dV; the other rows vanish because phi has no other part.
     R_U = mechanics.mechanics_residual(
-        model.first_piola, kinematics.displacement_gradient(ufl.split(phi)[0], mode, x), weight,
-        model.points.dx,
+        model.first_piola,
+        kinematics.displacement_gradient(ufl.split(phi)[0], model.mode, model.x),
+        model.weight, model.points.dx,
     )
-    v_all = ufl.TestFunction(W)
     model.phi = phi
     model.plunger_residual = R_U
-    model.plunger_row = ufl.derivative(R_U, model.w, v_all)
+    model.plunger_row = ufl.derivative(R_U, model.w, ufl.TestFunction(W))
     model.plunger_column = [ufl.action(j, phi) for j in model.jacobian]
     model.plunger_diagonal = ufl.derivative(R_U, model.w, phi)
-    model.increment_bcs = bcs
     model.plunger_dofs = plunger_dofs
-    return model
 
 
 def _wall_contact(model: StackModel, stack: StackMesh, case: Case):
