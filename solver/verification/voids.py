@@ -101,7 +101,7 @@ def void_closure(mode: str = "axisymmetric", h: float = 0.25, refine_inner: floa
     and return its closure rate at ``t_end_s`` against the closed form.
 
     Steps grow from ``first_dt_s`` by ``growth`` up to ``dt_s`` (the elastic step and the
-    fast start of the redistribution), then stay at ``dt_s`` to ``t_end_s``. ``h`` is the
+    fast start of the redistribution), then stay equal (at most ``dt_s``) to ``t_end_s``. ``h`` is the
     element size on the outer arc, ``refine_inner * h`` on the void. ``detail`` holds the
     error one step earlier (its change is the transient left), the accumulated void strain
     ln(a0 / a), the current radii and Cauchy pressure, the closed form on the reference
@@ -127,13 +127,10 @@ def void_closure(mode: str = "axisymmetric", h: float = 0.25, refine_inner: floa
 
     newton = _newton(model, p * b0 * b0)
     history = [(0.0, volume(void), volume(outer))]
-    t, dt = 0.0, float(first_dt_s)
-    while t < t_end_s * (1 - 1e-12):
-        step = min(dt, dt_s, t_end_s - t)
+    for step in _schedule(first_dt_s, growth, dt_s, t_end_s):
         _march(model, newton, step, step)
-        t += step
-        history.append((t, volume(void), volume(outer)))
-        dt *= growth
+        history.append((history[-1][0] + step, volume(void), volume(outer)))
+    t = history[-1][0]
     A, n = norton_power_law(material, temperature_K)
     history = np.array(history)
     rates, exact = _rates(history, mode, A, n, b0, p)
@@ -146,6 +143,18 @@ def void_closure(mode: str = "axisymmetric", h: float = 0.25, refine_inner: floa
         "closed_form_reference_geometry": float(cf.void_closure_rate(p, A, n, a0, b0,
                                                                      SHAPE[mode])),
         "t_s": history[1:, 0], "rates": rates, "closed_forms": exact})
+
+
+def _schedule(first: float, growth: float, dt: float, t_end: float) -> list[float]:
+    """Steps growing from ``first`` by ``growth`` while below ``dt``, then equal steps of at
+    most ``dt`` to ``t_end``: the last steps, over which the rate is measured, all alike."""
+    steps, t = [], 0.0
+    while first < dt and t + first < t_end:
+        steps.append(first)
+        t += first
+        first *= growth
+    count = max(1, math.ceil((t_end - t) / dt - 1e-9))
+    return steps + [(t_end - t) / count] * count
 
 
 def _dimension(mode: str) -> float:
