@@ -21,6 +21,7 @@ from solver.verification.closed_form import (
     stress_driven_equilibrium,
     stripping_recession_velocity,
     void_closure_rate,
+    void_healing_pressure,
     void_healing_velocity,
 )
 
@@ -39,5 +40,6 @@ __all__ = [
     "stress_driven_equilibrium",
     "stripping_recession_velocity",
     "void_closure_rate",
+    "void_healing_pressure",
     "void_healing_velocity",
 ]

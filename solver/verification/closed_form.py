@@ -27,7 +27,8 @@ Solutions (c0 is the uniform initial concentration; "inward" flux adds solute):
 ``thick_cylinder_steady_creep``
     Steady Norton creep of a thick-walled cylinder under internal pressure, plane strain
     (Bailey 1935; Finnie & Heller 1959).
-``norton_coefficient``, ``void_closure_rate``, ``void_healing_velocity``
+``norton_coefficient``, ``void_closure_rate``, ``void_healing_velocity``,
+``void_healing_pressure``
     Steady Norton creep closing a spherical void (hollow sphere) or a cylindrical one (hollow
     cylinder, plane strain) under a remote pressure: Budiansky, Hutchinson & Slutsky, "Void
     growth and collapse in viscous solids", in Mechanics of Solids, The Rodney Hill 60th
@@ -67,6 +68,7 @@ __all__ = [
     "norton_coefficient",
     "void_closure_rate",
     "void_healing_velocity",
+    "void_healing_pressure",
     "stripping_recession_velocity",
 ]
 
@@ -519,6 +521,20 @@ def void_healing_velocity(p, A, n, a, shape="sphere"):
     in the unit of a per the time unit of A. It grows in proportion to a, so creep heals large
     voids faster than small ones at the same pressure."""
     return a * void_closure_rate(p, A, n, a, math.inf, shape)
+
+
+def void_healing_pressure(velocity, A, n, a, shape="sphere"):
+    """The pressure at which creep fills a void of radius a (infinite matrix) at the speed
+    ``velocity`` (-a_dot), the inverse of :func:`void_healing_velocity`: for the sphere
+    p = (2n/3) (2 v / (a A))^(1/n), for the cylinder p = (n/sqrt3) (2 v / (sqrt3 a A))^(1/n).
+    Set against :func:`stripping_recession_velocity` it is the stack pressure above which
+    creep outruns the stripping that opens the void."""
+    if shape not in VOID_SHAPES:
+        raise ValueError(f"shape must be one of {VOID_SHAPES}, got {shape!r}")
+    rate = np.asarray(velocity, dtype=float) / a
+    if shape == "sphere":
+        return 2.0 * n / 3.0 * (2.0 * rate / A) ** (1.0 / n)
+    return n / math.sqrt(3.0) * (2.0 * rate / (math.sqrt(3.0) * A)) ** (1.0 / n)
 
 
 def stripping_recession_velocity(current_density, molar_volume, faraday=FARADAY):
