@@ -39,10 +39,10 @@ n <J - 1> (weighted by sigma_e / r along the equilibrium integral): -6.0e-4 for 
 -3.8e-4 for the cylinder, most of the measured -6.8e-4 / -4.7e-4 (the rest: the other
 O(sigma / E) terms of finite strain). At stack pressures of a few MPa this is < 0.1 %.
 
-The tests assert, at h = 0.25 and dt = 10 s (measured -6.95e-4, -4.79e-4), |error| < 1.5e-3
-(the measured error plus twice the distance to the h -> 0, dt -> 0 limit: a wrong factor in
-the law, e.g. sigma_ref^n or sqrt(3/2), moves the rate by far more: 10 % of stress is 90 % of
-rate); with E x 100, where the elastic offset is gone, |error| < 2e-4 (measured -7.0e-5); the
+The tests assert, at h = 0.25 and dt = 10 s (measured -6.95e-4, -4.79e-4), |error| < 1.5e-3:
+about twice the measured error and the h, dt -> 0 limit (-8e-4); a wrong factor in the law
+(sigma_ref^n, sqrt(3/2), the Arrhenius term) moves the rate by far more, as 1 % of stress is
+7 % of rate; with E x 100, where the elastic offset is gone, |error| < 2e-4 (measured -7.0e-5); the
 transient is over (the error moved by < 1e-5 over the last step). The slow test runs
 h = 0.125, dt = 5 s: |error| < 1.2e-3 (measured -6.91e-4, -4.73e-4; 86 s for both).
 """
