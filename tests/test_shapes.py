@@ -41,7 +41,7 @@ import numpy as np
 import ufl
 from mpi4py import MPI
 
-from solver.geometry import BodyMesh, build_rectangle, build_sphere
+from solver.geometry import BodyMesh, build_annulus, build_rectangle, build_sphere
 
 COMM = MPI.COMM_WORLD
 R = 1.0
@@ -304,6 +304,48 @@ def test_rectangle_rejects_bad_arguments(kwargs, argument):
     args = {"length_mm": 1.0, "height_mm": 1.0, "nx": 2, "ny": 2} | kwargs
     with pytest.raises(ValueError, match=argument):
         build_rectangle(COMM, **args)
+
+
+@pytest.mark.parametrize("mode", ["axisymmetric", "plane_strain"])
+def test_annulus_measures(mode):
+    # curved P2 cells: volume and arc lengths to O(h^4) (h = 0.25 on a = 1, b = 2: < 1e-5)
+    a, b = 1.0, 2.0
+    body = build_annulus(COMM, a, b, 0.25, mode, 0.5)
+    tag = body.facet_regions
+    if mode == "axisymmetric":
+        volume = _revolved(body, "dx", body.cell_regions["shell"])
+        assert volume == pytest.approx(2.0 * math.pi / 3.0 * (b**3 - a**3), rel=1e-5)
+        assert _revolved(body, "ds", tag["inner_surface"]) == pytest.approx(2 * math.pi * a**2,
+                                                                            rel=1e-5)
+        assert _integrate(body, "ds", tag["axis"]) == pytest.approx(b - a, rel=1e-12)
+        assert _integrate(body, "ds", tag["symmetry_z"]) == pytest.approx(b - a, rel=1e-12)
+    else:
+        area = _integrate(body, "dx", body.cell_regions["shell"])
+        assert area == pytest.approx(math.pi / 4.0 * (b**2 - a**2), rel=1e-5)
+        assert _integrate(body, "ds", tag["outer_surface"]) == pytest.approx(math.pi * b / 2,
+                                                                             rel=1e-5)
+        assert _integrate(body, "ds", tag["symmetry_x"]) == pytest.approx(b - a, rel=1e-12)
+        assert _integrate(body, "ds", tag["symmetry_y"]) == pytest.approx(b - a, rel=1e-12)
+    radius = np.linalg.norm(body.mesh.geometry.x[:, :2], axis=1)
+    assert radius.min() >= a * (1 - 1e-12) and radius.max() <= b * (1 + 1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"inner_radius_mm": 0.0}, "inner_radius_mm"),
+        ({"outer_radius_mm": 0.5}, "outer_radius_mm"),
+        ({"mesh_size_mm": math.nan}, "mesh_size_mm"),
+        ({"mode": "3d"}, "mode"),
+        ({"refine_inner": 2.0}, "refine_inner"),
+        ({"geometry_order": 0}, "geometry_order"),
+    ],
+)
+def test_annulus_rejects_bad_arguments(kwargs, argument):
+    args = {"inner_radius_mm": 1.0, "outer_radius_mm": 2.0, "mesh_size_mm": 0.5,
+            "mode": "axisymmetric"} | kwargs
+    with pytest.raises(ValueError, match=argument):
+        build_annulus(COMM, **args)
 
 
 def test_sphere_leaves_an_open_gmsh_session_as_it_was():

@@ -1,4 +1,5 @@
-"""Simple bodies for verification studies: a solid sphere (by symmetry) and a rectangle.
+"""Simple bodies for verification studies: a solid sphere (by symmetry), a hollow sphere or
+cylinder (a quarter annulus) and a rectangle.
 
 * :func:`build_sphere` meshes a ball of radius ``R`` with gmsh, using its symmetry:
 
@@ -16,6 +17,11 @@
   mid-nodes on the sphere (``gmsh.model.mesh.setOrder(2)``) and DOLFINx reads the quadratic
   triangles/tetrahedra as a P2 coordinate element; the geometric error then drops to
   ``O(h^4)``, so it no longer limits the convergence of P1/P2 fields.
+
+* :func:`build_annulus` meshes the quarter annulus ``a <= rho <= b`` (``x[0], x[1] >= 0``)
+  with exact circle arcs: revolved about ``x[1]`` (``"axisymmetric"``) it is the half of a
+  hollow sphere ``z >= 0``; in ``"plane_strain"`` it is a quarter of the cross-section of a
+  hollow cylinder. The void problems of :mod:`solver.verification.voids` run on it.
 
 * :func:`build_rectangle` meshes ``[0, L] x [0, H]`` with structured triangles
   (:func:`dolfinx.mesh.create_rectangle`, no gmsh).
@@ -44,10 +50,11 @@ import numpy as np
 
 from solver.geometry.die_stack import AXIS, _check_positive, _divisions, group_tags, mesh_on_root
 
-__all__ = ["BodyMesh", "build_rectangle", "build_sphere"]
+__all__ = ["BodyMesh", "build_annulus", "build_rectangle", "build_sphere"]
 
 SPHERE_MODES = ("axisymmetric", "3d")
 RECTANGLE_MODES = ("plane_strain", "plane_stress", "axisymmetric")
+ANNULUS_MODES = ("axisymmetric", "plane_strain")
 
 PARTICLE = "particle"
 BAR = "bar"
@@ -56,10 +63,13 @@ SYMMETRY_X = "symmetry_x"
 SYMMETRY_Y = "symmetry_y"
 SYMMETRY_Z = "symmetry_z"
 LEFT, RIGHT, BOTTOM, TOP = "left", "right", "bottom", "top"
+SHELL = "shell"
+INNER, OUTER = "inner_surface", "outer_surface"
 
 _CELL_TAG = 1
 _SPHERE_FACET_TAGS = {SURFACE: 1, AXIS: 2, SYMMETRY_X: 3, SYMMETRY_Y: 4, SYMMETRY_Z: 5}
 _RECTANGLE_FACET_TAGS = {LEFT: 1, RIGHT: 2, BOTTOM: 3, TOP: 4}
+_ANNULUS_FACET_TAGS = {INNER: 1, OUTER: 2, AXIS: 3, SYMMETRY_X: 3, SYMMETRY_Z: 4, SYMMETRY_Y: 4}
 
 
 @dataclass
@@ -160,6 +170,80 @@ def build_sphere(
         cell_tags=data.cell_tags,
         facet_tags=data.facet_tags,
         cell_regions={PARTICLE: tags[PARTICLE]},
+        facet_regions={name: tags[name] for name in facet_names},
+        mode=mode,
+    )
+
+
+def build_annulus(
+    comm,
+    inner_radius_mm: float,
+    outer_radius_mm: float,
+    mesh_size_mm: float,
+    mode: str,
+    refine_inner: float = 1.0,
+    *,
+    geometry_order: int = 2,
+    gmsh_verbosity: int = 0,
+) -> BodyMesh:
+    """Mesh the quarter annulus a <= rho <= b, x[0], x[1] >= 0 (a hollow sphere or cylinder).
+
+    The element size is ``mesh_size_mm`` on the outer arc and ``refine_inner * mesh_size_mm``
+    on the inner one (each arc divided into equal segments, gmsh interpolating in between), so
+    halving ``mesh_size_mm`` at fixed ``refine_inner`` halves every element size.
+
+    Args:
+        comm: MPI communicator of the mesh (the gmsh model is built on its rank 0).
+        inner_radius_mm: Inner (void) radius a (mm).
+        outer_radius_mm: Outer radius b > a (mm).
+        mesh_size_mm: Element size on the outer arc (mm).
+        mode: ``"axisymmetric"`` ((r, z) = (x[0], x[1]): half a hollow sphere; facet groups
+            ``"inner_surface"``, ``"outer_surface"``, ``"axis"`` (r = 0) and ``"symmetry_z"``
+            (z = 0)) or ``"plane_strain"`` (a quarter of a hollow cylinder's section; the
+            groups ``"inner_surface"``, ``"outer_surface"``, ``"symmetry_x"`` (x[0] = 0) and
+            ``"symmetry_y"`` (x[1] = 0)). The cell group is ``"shell"``.
+        refine_inner: Ratio of the inner element size to ``mesh_size_mm``, in (0, 1].
+        geometry_order: 1 (affine cells) or 2 (quadratic cells, mid-nodes on the arcs).
+        gmsh_verbosity: Value of the gmsh option ``General.Terminal`` (0 = silent).
+
+    Returns:
+        The mesh, its markers and the name -> tag maps.
+
+    Raises:
+        ValueError: If an argument is invalid; the message names the argument.
+        RuntimeError: If gmsh fails to build or mesh the geometry.
+
+    """
+    if mode not in ANNULUS_MODES:
+        raise ValueError(f"mode must be one of {ANNULUS_MODES}, got {mode!r}")
+    for name, value in (("inner_radius_mm", inner_radius_mm), ("outer_radius_mm", outer_radius_mm),
+                        ("mesh_size_mm", mesh_size_mm), ("refine_inner", refine_inner)):
+        _check_positive(name, value)
+    if outer_radius_mm <= inner_radius_mm:
+        raise ValueError(f"outer_radius_mm must exceed inner_radius_mm = {inner_radius_mm!r}, "
+                         f"got {outer_radius_mm!r}")
+    if refine_inner > 1.0:
+        raise ValueError(f"refine_inner must be in (0, 1], got {refine_inner!r}")
+    if geometry_order not in (1, 2) or isinstance(geometry_order, bool):
+        raise ValueError(f"geometry_order must be 1 or 2, got {geometry_order!r}")
+    if isinstance(gmsh_verbosity, bool) or not isinstance(gmsh_verbosity, int) or gmsh_verbosity < 0:
+        raise ValueError(f"gmsh_verbosity must be an int >= 0, got {gmsh_verbosity!r}")
+    a, b = float(inner_radius_mm), float(outer_radius_mm)
+    outer_size = float(mesh_size_mm)
+    inner_size = outer_size * float(refine_inner)
+    first, second = (AXIS, SYMMETRY_Z) if mode == "axisymmetric" else (SYMMETRY_X, SYMMETRY_Y)
+    facet_names = [INNER, OUTER, first, second]
+
+    def build():
+        _build_quarter_annulus(a, b, inner_size, outer_size, first, second)
+
+    data = mesh_on_root(comm, build, 2, gmsh_verbosity, "the annulus", geometry_order)
+    tags = group_tags(data, [SHELL, *facet_names])
+    return BodyMesh(
+        mesh=data.mesh,
+        cell_tags=data.cell_tags,
+        facet_tags=data.facet_tags,
+        cell_regions={SHELL: tags[SHELL]},
         facet_regions={name: tags[name] for name in facet_names},
         mode=mode,
     )
@@ -294,3 +378,24 @@ def _build_octant(radius: float, center_size: float, surface_size: float) -> Non
         volume,
         {SURFACE: [sphere], SYMMETRY_X: [face_x], SYMMETRY_Y: [face_y], SYMMETRY_Z: [face_z]},
     )
+
+
+def _build_quarter_annulus(a: float, b: float, inner_size: float, outer_size: float,
+                           on_x0: str, on_x1: str) -> None:
+    """Build the quarter annulus a <= rho <= b, x, y >= 0 with exact circle arcs; the straight
+    edges on x = 0 and y = 0 get the groups ``on_x0`` and ``on_x1``."""
+    geo = gmsh.model.geo
+    origin = geo.addPoint(0.0, 0.0, 0.0, inner_size)
+    a_x, b_x = geo.addPoint(a, 0.0, 0.0, inner_size), geo.addPoint(b, 0.0, 0.0, outer_size)
+    a_y, b_y = geo.addPoint(0.0, a, 0.0, inner_size), geo.addPoint(0.0, b, 0.0, outer_size)
+    bottom = geo.addLine(a_x, b_x)  # y = 0
+    outer = geo.addCircleArc(b_x, origin, b_y)
+    side = geo.addLine(b_y, a_y)  # x = 0
+    inner = geo.addCircleArc(a_y, origin, a_x)
+    surface = geo.addPlaneSurface([geo.addCurveLoop([bottom, outer, side, inner])])
+    geo.synchronize()
+    for arc, radius, size in ((inner, a, inner_size), (outer, b, outer_size)):
+        gmsh.model.mesh.setTransfiniteCurve(arc, _divisions(0.5 * math.pi * radius, size, 2) + 1)
+    gmsh.model.addPhysicalGroup(2, [surface], tag=_CELL_TAG, name=SHELL)
+    for name, curve in ((INNER, inner), (OUTER, outer), (on_x0, side), (on_x1, bottom)):
+        gmsh.model.addPhysicalGroup(1, [curve], tag=_ANNULUS_FACET_TAGS[name], name=name)

@@ -27,6 +27,14 @@ Solutions (c0 is the uniform initial concentration; "inward" flux adds solute):
 ``thick_cylinder_steady_creep``
     Steady Norton creep of a thick-walled cylinder under internal pressure, plane strain
     (Bailey 1935; Finnie & Heller 1959).
+``norton_coefficient``, ``void_closure_rate``, ``void_healing_velocity``,
+``void_healing_pressure``
+    Steady Norton creep closing a spherical void (hollow sphere) or a cylindrical one (hollow
+    cylinder, plane strain) under a remote pressure: Budiansky, Hutchinson & Slutsky, "Void
+    growth and collapse in viscous solids", in Mechanics of Solids, The Rodney Hill 60th
+    Anniversary Volume, ed. Hopkins & Sewell, Pergamon 1982, pp. 13-45 (ISBN 0-08-025443-5).
+``stripping_recession_velocity``
+    Speed at which stripping at a current density i removes Li from a face: i V_m / F.
 ``sand_time``, ``finite_slab_depletion_time``
     Time for the surface concentration to reach zero under a constant extraction current:
     Sand, Philos. Mag. 1 (1901) 45; Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001)
@@ -57,6 +65,11 @@ __all__ = [
     "sand_time",
     "finite_slab_depletion_time",
     "thick_cylinder_steady_creep",
+    "norton_coefficient",
+    "void_closure_rate",
+    "void_healing_velocity",
+    "void_healing_pressure",
+    "stripping_recession_velocity",
 ]
 
 GAS_CONSTANT = GAS_CONSTANT_J_PER_MOL_K
@@ -444,3 +457,87 @@ def thick_cylinder_steady_creep(r, a, b, p, n):
     s_r = -p * ((b / r) ** c - 1.0) / denominator
     s_t = p * ((c - 1.0) * (b / r) ** c + 1.0) / denominator
     return s_r, s_t, 0.5 * (s_r + s_t)
+
+
+# --------------------------------------------------------------------------------------------
+# Void closure in steady Norton creep
+# --------------------------------------------------------------------------------------------
+
+VOID_SHAPES = ("sphere", "cylinder")
+
+
+def norton_coefficient(prefactor, activation_energy, reference_stress, exponent, temperature):
+    """A of eps_dot_e = A sigma_e^n for the Norton-Arrhenius law
+    eps_dot_e = A0 exp(-Q / (R T)) (sigma_e / sigma_ref)^n:  A = A0 exp(-Q / (R T)) / sigma_ref^n
+    (1/s per stress^n, in the unit of sigma_ref)."""
+    arrhenius = math.exp(-activation_energy / (GAS_CONSTANT * temperature))
+    return prefactor * arrhenius / reference_stress**exponent
+
+
+def void_closure_rate(p, A, n, a=1.0, b=math.inf, shape="sphere"):
+    """-a_dot / a of a void of radius a in a Norton solid (eps_dot_e = A sigma_e^n, von Mises)
+    that fills a < r < b, under a pressure p on r = b (Cauchy; the void surface traction-free),
+    in steady creep (elastic strains constant, the flow isochoric).
+
+    ``shape = "sphere"`` (a hollow sphere): v_r = C / r^2, so d_rr = -2C/r^3,
+    d_tt = d_pp = C/r^3 and eps_dot_e = sqrt(2/3 d:d) = 2|C|/r^3. The flow rule
+    s = (2/3)(sigma_e / eps_dot_e) d gives sigma_rr - sigma_tt = sigma_e > 0 for closure
+    (C < 0), with sigma_e = (2|C| / (A r^3))^(1/n). Equilibrium
+    d sigma_rr/dr + 2 (sigma_rr - sigma_tt)/r = 0 from sigma_rr(a) = 0 to sigma_rr(b) = -p:
+
+        p = int_a^b 2 sigma_e / r dr = (2n/3) (2|C|/A)^(1/n) (a^(-3/n) - b^(-3/n)),
+        -a_dot/a = |C|/a^3 = (A/2) (3p / (2n))^n (1 - (a/b)^(3/n))^(-n),
+
+    whose limit b -> inf is Budiansky, Hutchinson & Slutsky's (1982) rate of a void in an
+    infinite Norton matrix under a remote pressure; n = 1 (A = 1/(3 eta)) gives p / (4 eta),
+    the viscous term of the Rayleigh-Plesset equation.
+
+    ``shape = "cylinder"`` (a hollow cylinder in plane strain, eps_dot_z = 0): v_r = C/r,
+    d_rr = -d_tt = -C/r^2, eps_dot_e = (2/sqrt3)|C|/r^2, sigma_e = (sqrt3/2)|sigma_rr - sigma_tt|,
+    and d sigma_rr/dr + (sigma_rr - sigma_tt)/r = 0:
+
+        p = (2/sqrt3) ((2/sqrt3)|C|/A)^(1/n) (n/2) (a^(-2/n) - b^(-2/n)),
+        -a_dot/a = |C|/a^2 = (sqrt3/2) A (sqrt3 p / n)^n (1 - (a/b)^(2/n))^(-n);
+
+    n = 1 and b -> inf give p / (2 eta). Both rates are independent of the size (the law has
+    no length scale): they depend on a / b only. Any consistent units (p in the unit of A's
+    stress; the rate in 1/s if A is in 1/s).
+    """
+    if shape not in VOID_SHAPES:
+        raise ValueError(f"shape must be one of {VOID_SHAPES}, got {shape!r}")
+    if not (A > 0 and n >= 1 and a > 0 and b > a):
+        raise ValueError(f"need A > 0, n >= 1, 0 < a < b; got A={A}, n={n}, a={a}, b={b}")
+    p = np.asarray(p, dtype=float)
+    if shape == "sphere":
+        infinite = 0.5 * A * (1.5 * p / n) ** n
+        return infinite * (1.0 - (a / b) ** (3.0 / n)) ** (-n)
+    infinite = 0.5 * math.sqrt(3.0) * A * (math.sqrt(3.0) * p / n) ** n
+    return infinite * (1.0 - (a / b) ** (2.0 / n)) ** (-n)
+
+
+def void_healing_velocity(p, A, n, a, shape="sphere"):
+    """-a_dot of a void of radius a in an infinite Norton solid under the pressure p (the
+    :func:`void_closure_rate` with b -> inf, times a): the speed at which creep fills the void,
+    in the unit of a per the time unit of A. It grows in proportion to a, so creep heals large
+    voids faster than small ones at the same pressure."""
+    return a * void_closure_rate(p, A, n, a, math.inf, shape)
+
+
+def void_healing_pressure(velocity, A, n, a, shape="sphere"):
+    """The pressure at which creep fills a void of radius a (infinite matrix) at the speed
+    ``velocity`` (-a_dot), the inverse of :func:`void_healing_velocity`: for the sphere
+    p = (2n/3) (2 v / (a A))^(1/n), for the cylinder p = (n/sqrt3) (2 v / (sqrt3 a A))^(1/n).
+    Set against :func:`stripping_recession_velocity` it is the stack pressure above which
+    creep outruns the stripping that opens the void."""
+    if shape not in VOID_SHAPES:
+        raise ValueError(f"shape must be one of {VOID_SHAPES}, got {shape!r}")
+    rate = np.asarray(velocity, dtype=float) / a
+    if shape == "sphere":
+        return 2.0 * n / 3.0 * (2.0 * rate / A) ** (1.0 / n)
+    return n / math.sqrt(3.0) * (2.0 * rate / (math.sqrt(3.0) * A)) ** (1.0 / n)
+
+
+def stripping_recession_velocity(current_density, molar_volume, faraday=FARADAY):
+    """Speed at which stripping at the current density i recedes a Li face: i V_m / F (mm/s for
+    i in A/mm^2 and V_m in mm^3/mol; 1 mA/cm^2 with V_m = 13.0 cm^3/mol is 4.85 um/h)."""
+    return current_density * molar_volume / faraday
