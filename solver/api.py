@@ -135,6 +135,16 @@ def run(case: Case, out: str | Path | None = None, quiet: bool = False, comm=Non
                                      (RunDirError, CheckpointError))
         except RootError as err:  # the same error on every rank
             raise CheckpointError(str(err)) from None
+    if getattr(case, "spec", None) is not None:  # an interface case
+        if restart:
+            raise ValueError("run(restart=True): an interface case writes no checkpoints yet")
+        from solver.interface_case_run import InterfaceRun
+
+        out = Path(out)
+        job = InterfaceRun(case, out, comm)
+        if quiet:
+            silence_terminal(job.log)
+        return Result(out, job.execute())
     try:
         job = Run(case, out, comm, restart=manifest)
         if quiet:

@@ -92,7 +92,12 @@ def _run(args) -> int:
             return _fail(comm, str(err), 2 if err.user else 1)
         run = None
         try:
-            run = Run(case, out, comm, watch, manifest)
+            if getattr(case, "spec", None) is not None:  # an interface case
+                from solver.interface_case_run import InterfaceRun
+
+                run = InterfaceRun(case, out, comm, watch)
+            else:
+                run = Run(case, out, comm, watch, manifest)
             if args.quiet:
                 silence_terminal(run.log)
             return _report(comm, run.execute(), out)
@@ -114,12 +119,15 @@ def _prepare(comm, args):
     rank 0 and None elsewhere; ``manifest`` is the checkpoint's with ``--restart``, else None.
     """
     from solver.case import CaseError, load_case
-    from solver.faults import on_root
+    from solver.faults import RootError, on_root
     from solver.io.rundir import RunDirError, claim
 
     from solver.io.rundir import default_run_dir
 
     case = on_root(comm, lambda: load_case(args.case, args.sets), (CaseError,))
+    if args.restart is not None and getattr(case, "spec", None) is not None:
+        raise RootError("--restart: an interface case (geometry.builder = 'interface') "
+                        "writes no checkpoints yet; run it again from the start", user=True)
     if args.restart is not None:
         from solver.io.checkpoint import CheckpointError
         from solver.restart import claim_restart

@@ -26,54 +26,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+from mpi4py import MPI
+
+from solver.interface_protocol import StrippingProtocol
 from solver.numerics.newton import PlungerLoad, PlungerNewtonSolver
 from solver.physics.interface_cell import InterfaceCellModel, set_stripped
 from solver.units import MM2_PER_CM2, S_PER_H, UM_PER_MM
 
 A_PER_MA = 1.0e-3
-FIXTURES = ("constant_pressure", "fixed_gap", "spring")
+ERROR_SAFETY = 0.9
+"""The next dt aims at this fraction of the creep error tolerance."""
 
 
 class StrippingFailure(RuntimeError):
     """A step that cannot be completed even at the smallest time step."""
-
-
-@dataclass(frozen=True)
-class StrippingProtocol:
-    """What the interface cell is put through (units in the names)."""
-
-    pressure_MPa: float
-    current_mA_cm2: float
-    capacity_mAh_cm2: float
-    fixture: str = "fixed_gap"
-    counter_electrode_growth: float = 1.0
-    spring_MPa_per_um: float = 0.0
-    hold_s: float = 0.0
-    min_contact_fraction: float = 0.05
-    max_current_mA_cm2: float = math.inf
-    max_recession_cells: float = 0.05
-    dt_initial_s: float = 1.0e-3
-    dt_growth: float = 1.5
-    dt_max_s: float = math.inf
-    dt_min_s: float = 1.0e-9
-
-    def __post_init__(self):
-        if self.fixture not in FIXTURES:
-            raise ValueError(f"fixture = {self.fixture!r}: allowed {', '.join(FIXTURES)}")
-        for key in ("pressure_MPa", "current_mA_cm2", "capacity_mAh_cm2", "hold_s",
-                    "counter_electrode_growth", "spring_MPa_per_um", "min_contact_fraction"):
-            if not getattr(self, key) >= 0.0:
-                raise ValueError(f"{key} = {getattr(self, key)!r}: must be >= 0")
-        for key in ("max_recession_cells", "dt_initial_s", "dt_min_s"):
-            if not getattr(self, key) > 0.0:
-                raise ValueError(f"{key} = {getattr(self, key)!r}: must be > 0")
-        if self.dt_growth < 1.0:
-            raise ValueError(f"dt_growth = {self.dt_growth!r}: must be >= 1")
-        if self.fixture == "constant_pressure" and self.pressure_MPa == 0.0:
-            raise ValueError("fixture = 'constant_pressure' with pressure_MPa = 0 leaves the Li "
-                             "free to float: use 'fixed_gap' (the Li held where it is)")
-        if self.fixture == "spring" and self.spring_MPa_per_um == 0.0:
-            raise ValueError("fixture = 'spring' needs spring_MPa_per_um > 0")
 
 
 @dataclass
@@ -86,29 +53,40 @@ class InterfaceStepper:
     """March an interface cell through a :class:`StrippingProtocol`."""
 
     def __init__(self, model: InterfaceCellModel, protocol: StrippingProtocol, *,
-                 rtol: float = 1e-8, linear_solver: str = "mumps", progress=None):
+                 rtol: float = 1e-8, linear_solver: str = "mumps", progress=None, log=None):
         self.model, self.protocol = model, protocol
         self.interface = model.interface
         self.area = model.nominal_area_mm2
-        scale = max(protocol.pressure_MPa, 1.0) * self.area
+        scale = max([protocol.preload_MPa, 1.0] + [st.pressure_MPa or 0.0 for st in protocol.steps]) * self.area
         self.solver = PlungerNewtonSolver(model, rtol, 25, linear_solver, None, scale, 1.0e-2)
         self.t = 0.0
         self.charge_mAh_cm2 = 0.0
         self.dt = protocol.dt_initial_s
         self.force_N = 0.0
         self.anchor_mm = 0.0
+        self.anchor_stripped_mm = 0.0  # delta_bar when the fixture was anchored
+        self.step_index = 0
         self.result = StrippingResult()
         self.progress = progress
+        self.log = log or (lambda message: None)  # rejected steps, with why
+        self.rejected = 0
         self.cell_mm = model.cell.spec.interface_mesh_size_mm
         self._velocity = None  # (dw/dt, dU/dt) of the last accepted step
+        self._ramp = None  # (t0, t1, F0, F1) while the pressure is raised in time
 
     # -- the fixture -------------------------------------------------------------------------
 
     def _compensation_mm(self) -> float:
-        return self.protocol.counter_electrode_growth * float(self.interface.mean_stripped.value)
+        """How far the counter electrode has grown since the fixture was anchored."""
+        stripped = float(self.interface.mean_stripped.value) - self.anchor_stripped_mm
+        return self.protocol.counter_electrode_growth * stripped
 
-    def _load(self) -> PlungerLoad:
+    def _load(self, dt: float) -> PlungerLoad:
         p = self.protocol
+        if self._ramp is not None:  # the pressure being raised at a constant rate
+            t0, t1, f0, f1 = self._ramp
+            s = min((self.t + dt - t0) / (t1 - t0), 1.0)
+            return PlungerLoad(f0 + s * (f1 - f0), 0.0, self.solver.U)
         if p.fixture == "constant_pressure":
             return PlungerLoad(self.force_N, 0.0, self.solver.U)
         anchor = self.anchor_mm - self._compensation_mm()
@@ -133,43 +111,66 @@ class InterfaceStepper:
 
     # -- steps -------------------------------------------------------------------------------
 
-    def preload(self) -> None:
-        """The elastic preload to the protocol's pressure (nothing to do at 0 MPa)."""
-        self.interface.refresh_contact()
-        target = self.protocol.pressure_MPa * self.area
-        if target > 0.0:
+    def ramp_pressure(self, pressure_MPa: float, duration_s: float, phase: str) -> None:
+        """Raise (or lower) the pressure at a constant rate over ``duration_s`` while the Li
+        creeps, then anchor the fixture there. An instantaneous step to tens of MPa puts the
+        elastic stress singularity of every contact edge into the power law at once (rates
+        beyond 1e10 1/s); a cell is loaded over seconds, and creep relaxes the edges as the
+        load builds."""
+        target = pressure_MPa * self.area
+        self._ramp = (self.t, self.t + duration_s, self.force_N, target)
+        self.dt = self.protocol.dt_initial_s
+        end = self.t + duration_s
+        while self.t < end * (1 - 1e-12):
+            self._step(min(self.dt, end - self.t), 0.0, phase)
+        self._ramp = None
+        self.force_N, self.anchor_mm = target, self.solver.U
+        self.anchor_stripped_mm = float(self.interface.mean_stripped.value)
+
+    def set_pressure(self, pressure_MPa: float, phase: str) -> None:
+        """Bring the cell to ``pressure_MPa`` at constant force (an elastic, instantaneous
+        step at dt = 0, in substeps if Newton needs them), then anchor the fixture there.
+        At 0 MPa from rest there is nothing to do: the Li is held where it is."""
+        target = pressure_MPa * self.area
+        if target > 0.0 or self.force_N > 0.0:
             self.model.dt.value = 0.0
-            start = self.model.w.x.array.copy()
+            start = (self.model.w.x.array.copy(), self.solver.U)
             for substeps in (1, 4, 16):
-                self.model.w.x.array[:] = start
-                self.solver.U = 0.0
-                ok = all(self.solver.solve(PlungerLoad(target * j / substeps, 0.0, self.solver.U))
-                         .converged for j in range(1, substeps + 1))
+                self.model.w.x.array[:], self.solver.U = start[0].copy(), start[1]
+                ok = True
+                for j in range(1, substeps + 1):
+                    force = self.force_N + (target - self.force_N) * j / substeps
+                    if not self.solver.solve(PlungerLoad(force, 0.0, self.solver.U)).converged:
+                        ok = False
+                        break
                 if ok:
                     break
             else:
-                raise StrippingFailure(f"preload to {self.protocol.pressure_MPa} MPa did not converge")
+                raise StrippingFailure(f"setting {pressure_MPa} MPa did not converge")
             self.model.commit()
         self.force_N, self.anchor_mm = target, self.solver.U
-        self._record("preload", 0.0, 0)
-
-    def hold(self) -> None:
-        end = self.t + self.protocol.hold_s
-        while self.t < end * (1 - 1e-12) and not self.result.event:
-            self._step(min(self.dt, end - self.t), 0.0, "hold")
-
-    def strip(self) -> None:
-        p = self.protocol
-        seconds = p.capacity_mAh_cm2 / p.current_mA_cm2 * S_PER_H if p.current_mA_cm2 > 0 else 0.0
-        end = self.t + seconds
-        self.dt = max(self.dt, p.dt_initial_s)
-        while self.t < end * (1 - 1e-12) and not self.result.event:
-            self._step(min(self.dt, end - self.t), p.current_mA_cm2, "strip")
+        self.anchor_stripped_mm = float(self.interface.mean_stripped.value)
+        self._velocity = None  # a load jump: the last rate says nothing of the next step
+        self.dt = self.protocol.dt_initial_s  # a new creep transient starts
+        self._record(phase, 0.0, 0)
 
     def run(self) -> StrippingResult:
-        self.preload()
-        self.hold()
-        self.strip()
+        """The preload, then every step until the protocol ends or a criterion stops it."""
+        self.interface.refresh_contact()
+        if self.protocol.preload_ramp_s > 0.0:
+            self._record("preload", 0.0, 0)
+            self.ramp_pressure(self.protocol.preload_MPa, self.protocol.preload_ramp_s, "preload")
+        else:
+            self.set_pressure(self.protocol.preload_MPa, "preload")
+        for i, step in enumerate(self.protocol.steps, start=1):
+            self.step_index = i
+            if step.pressure_MPa is not None:
+                self.set_pressure(step.pressure_MPa, step.kind)
+            end = self.t + step.duration_s
+            while self.t < end * (1 - 1e-12) and not self.result.event:
+                self._step(min(self.dt, end - self.t), step.current_mA_cm2, step.kind)
+            if self.result.event:
+                break
         return self.result
 
     def _step(self, dt: float, current_mA_cm2: float, phase: str) -> None:
@@ -180,6 +181,7 @@ class InterfaceStepper:
         interface.distribute(current_A_mm2, contact)
         if current_mA_cm2 > 0.0 and contact == 0.0:
             self.result.event = "contact lost"
+            self._record(phase, 0.0, 0, event=self.result.event)
             return
         if interface.current_scale > 0.0:  # no point strips more than a fraction of a cell
             rate = interface.recession_rate_mm_per_s
@@ -188,26 +190,60 @@ class InterfaceStepper:
         while True:
             self._predict(dt)
             interface.advance(dt)
-            set_stripped(self.model)
+            try:
+                set_stripped(self.model)
+            except ValueError:  # the layer would be stripped thinner than the model allows
+                self.model.w.x.array[:], self.solver.U = snap[0], snap[1]
+                interface.delta.x.array[:] = snap[2]
+                interface.advance(0.0)
+                self.result.event = "the Li layer is used up (95 % stripped)"
+                self._record(phase, 0.0, 0, event=self.result.event)
+                return
             self.model.dt.value = dt
-            result = self.solver.solve(self._load())
-            if result.converged:
+            result = self.solver.solve(self._load(dt))
+            why, cut = self._rejected(result, dt)
+            if not why:
                 break
             self.model.w.x.array[:], self.solver.U = snap[0], snap[1]
             interface.delta.x.array[:] = snap[2]
             interface.advance(0.0)
-            dt /= 4.0
+            self.rejected += 1
+            self.log(f"step of {dt:.3g} s at t = {self.t:.6g} s rejected: {why}")
+            dt *= cut
             if dt < p.dt_min_s:
-                raise StrippingFailure(f"{phase} at t = {self.t:g} s: Newton fails down to "
-                                       f"dt = {dt:.3g} s ({result.reason})")
+                raise StrippingFailure(f"{phase} at t = {self.t:g} s: the step is cut below "
+                                       f"dt_min_s = {p.dt_min_s:g} s ({why})")
         self._velocity = (self.model.w.x.array - snap[0]) / dt, (self.solver.U - snap[1]) / dt
         self.model.commit()
         self.t += dt
         self.charge_mAh_cm2 += current_mA_cm2 * dt / S_PER_H
-        row = self._record(phase, dt, result.iterations)
-        self.dt = min(dt * p.dt_growth, p.dt_max_s)
-        if current_mA_cm2 > 0.0:
-            self.result.event = self._failure(row)
+        row = self._record(phase, dt, result.iterations, check=current_mA_cm2 > 0.0)
+        self.result.event = row["event"]
+        error = self.model.points.rate_error_rms()
+        growth = min(p.dt_growth, ERROR_SAFETY * p.creep_error_tolerance / error) if error > 0 else p.dt_growth
+        self.dt = min(dt * max(growth, 1.0), p.dt_max_s)
+
+    def _rejected(self, result, dt: float) -> tuple[str, float]:
+        """Why the trial step is rejected ("" if accepted) and the factor for dt's retry: as
+        in the die (:mod:`solver.numerics.stepper`), Newton must converge to a finite state,
+        the viscous strain increment stay below max_creep_strain_increment and the creep
+        error estimate below creep_error_tolerance, here in RMS over the points
+        (:meth:`~solver.physics.material_points.MaterialPoints.rate_error_rms`): the edges of
+        contact patches are stress singularities whose points would hold dt at microseconds."""
+        p, points = self.protocol, self.model.points
+        if not result.converged:
+            return result.reason, 0.25
+        local = bool(np.isfinite(self.model.w.x.array).all())
+        if not self.model.W.mesh.comm.allreduce(local, op=MPI.LAND):
+            return "non-finite solution", 0.25
+        increment = points.max_increment()
+        if increment > p.max_creep_strain_increment:
+            return f"creep strain increment {increment:.2e} too large", 0.5
+        error = points.rate_error_rms()
+        if error > p.creep_error_tolerance and dt > p.dt_min_s * (1 + 1e-9):
+            return (f"creep error estimate {error:.2e} above {p.creep_error_tolerance:g}",
+                    max(ERROR_SAFETY * p.creep_error_tolerance / error, 0.1))
+        return "", 1.0
 
     def _failure(self, row: dict) -> str:
         p = self.protocol
@@ -218,22 +254,26 @@ class InterfaceStepper:
                     f"{p.max_current_mA_cm2}")
         return ""
 
-    def _record(self, phase: str, dt: float, iterations: int) -> dict:
+    def _record(self, phase: str, dt: float, iterations: int, check: bool = False,
+                event: str = "") -> dict:
         """A series row: the step's state, then the contact set that the next step will use."""
         interface = self.interface
         columns = interface.observe()  # the current that flowed over the step just taken
         area = interface.refresh_contact()
-        current = self.protocol.current_mA_cm2 if phase == "strip" else 0.0
+        current = self.protocol.steps[self.step_index - 1].current_mA_cm2 if self.step_index else 0.0
         next_scale = current * self.area / area if area > 0 else math.inf
         row = {
-            "t_s": self.t, "phase": phase, "dt_s": dt, "newton_iterations": iterations,
-            "stripped_mAh_cm2": self.charge_mAh_cm2,
-            "pressure_MPa": self.solver.plunger_reaction_N() / self.area,
-            "plunger_um": self.solver.U * UM_PER_MM,
+            "time_s": self.t, "time_h": self.t / S_PER_H, "protocol_step": self.step_index,
+            "step": phase, "current_mA_cm2": current, "capacity_mAh_cm2": self.charge_mAh_cm2,
+            "stack_pressure_MPa": self.solver.plunger_reaction_N() / self.area,
+            "stack_displacement_um": self.solver.U * UM_PER_MM,
             **columns,
             "contact_fraction": area / self.area,
             "next_local_current_mA_cm2": next_scale,
+            "newton_iterations": iterations, "dt_s": dt, "event": event,
         }
+        if check:
+            row["event"] = self._failure(row)
         self.result.rows.append(row)
         if self.progress is not None:
             self.progress(row)

@@ -24,6 +24,9 @@ def export_case_mesh(case, out: str | Path) -> Path:
     """Mesh ``case`` (a validated :class:`solver.case.Case`) and write it to ``out``."""
     from solver.geometry import LayerSpec
 
+    if getattr(case, "spec", None) is not None:
+        raise MeshExportError("ssb mesh: an interface case (geometry.builder = 'interface') "
+                              "is not exported yet; its mesh is in the run's fields/fields.xdmf")
     layers = [LayerSpec(lay.name, lay.thickness_mm, lay.mesh_size_mm, lay.radius_mm)
               for lay in case.layers]
     from solver.run import holder_spec

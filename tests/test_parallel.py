@@ -61,8 +61,14 @@ CASES = {
 }
 
 
+SLOW_CASES = {"li_disc_spreading"}
+"""50 s: its 2-rank run is also in the parallel tier (test_parallel_invariants, the disc
+spreading to the wall), and the serial disc in test_creep_kinematics."""
+
+
 @pytest.mark.skipif(MPIRUN is None, reason="mpirun not found")
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_CASES
+                                  else n for n in sorted(CASES)])
 def test_one_and_two_ranks_agree(tmp_path, name):
     doc = CASES[name]
     case = tmp_path / "case.toml"
@@ -96,7 +102,11 @@ _PROBLEMS = {
 
 
 @pytest.mark.skipif(MPIRUN is None, reason="mpirun not found")
-@pytest.mark.parametrize("name", sorted(_PROBLEMS))
+@pytest.mark.parametrize("name", [
+    # the axisymmetric sphere's 2-rank errors are also checked against the closed form in
+    # the parallel tier (test_parallel_invariants): 30 s here
+    pytest.param(n, marks=pytest.mark.slow) if n == "sphere_axisymmetric" else n
+    for n in sorted(_PROBLEMS)])
 def test_verification_problems_agree_on_two_ranks(name):
     """The closed-form errors on 2 ranks equal those on 1: the same solution, distributed."""
     from solver.verification import problems
@@ -117,3 +127,41 @@ def test_verification_problems_agree_on_two_ranks(name):
     # errors are O(1e-3) differences of the solution from the exact one: equal to ~1e-9
     assert theta == pytest.approx(serial.theta, rel=1e-6, abs=1e-12)
     assert stress == pytest.approx(serial.stress, rel=1e-6, abs=1e-12)
+
+
+INTERFACE_CASE = {
+    "case": {"name": "strip_voids"},
+    "geometry": {"builder": "interface", "surface": "voids", "li_thickness_um": 20.0,
+                 "electrolyte_thickness_um": 10.0, "extent_um": 50.0, "mesh_size_um": 5.0,
+                 "interface_mesh_size_um": 2.5, "void_count": 1, "void_width_um": 20.0,
+                 "void_depth_um": 4.0},
+    "regions": {"li": {"material": "li", "overrides": {"creep": "none"}},
+                "electrolyte": {"material": "li6ps5cl"}},
+    # the Li's top held: stripping unloads it until the contact is lost
+    "fixture": {"type": "fixed_gap", "preload_MPa": 5.0, "counter_electrode_growth": 0.0},
+    "protocol": [{"step": "strip", "current_mA_cm2": 1.0, "capacity_mAh_cm2": 0.01}],
+    "numerics": {"dt_initial_s": 1.0},
+}
+
+
+@pytest.mark.skipif(MPIRUN is None, reason="mpirun not found")
+def test_interface_case_one_and_two_ranks_agree(tmp_path):
+    """The contact set, the current on it and the void on 2 ranks are those on 1: the
+    interface's nodes (owned and ghost) are refreshed alike on every rank."""
+    case = tmp_path / "case.toml"
+    case.write_text(tomli_w.dumps(INTERFACE_CASE))
+    series = {}
+    for n in (1, 2):
+        out = tmp_path / f"np{n}"
+        cmd = [MPIRUN, "-n", str(n), sys.executable, "-m", "solver.cli", "run", str(case),
+               "--out", str(out), "--quiet"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        series[n] = read_series(out / "series.csv")
+    a, b = series[1], series[2]
+    assert len(a["time_s"]) == len(b["time_s"]) >= 3
+    assert a["event"][-1] and a["event"] == b["event"]
+    for key in ("time_s", "stack_pressure_MPa", "contact_fraction", "void_fraction_um",
+                "max_local_current_mA_cm2", "current_integral_mA_cm2", "mean_recession_um"):
+        for x, y in zip(a[key], b[key], strict=True):
+            assert y == pytest.approx(x, rel=1e-7, abs=1e-9), key

@@ -27,7 +27,9 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from solver.geometry import InterfaceSpec, build_interface
-from solver.interface_run import InterfaceStepper, StrippingProtocol
+from solver.interface_protocol import StrippingProtocol
+from solver.interface_protocol import strip as strip_step
+from solver.interface_run import InterfaceStepper
 from solver.materials import library
 from solver.physics.interface_cell import build_interface_cell
 from solver.units import plated_thickness_mm
@@ -57,8 +59,7 @@ VOID = dict(void_count=1, void_width_mm=0.02, void_depth_mm=0.004)
 @pytest.mark.parametrize("mode", ["plane_strain", "axisymmetric"])
 def test_patch_uniform_pressure(mode):
     model = _cell(mode=mode, creep=False)
-    stepper, result = _run(model, pressure_MPa=5.0, current_mA_cm2=0.0, capacity_mAh_cm2=0.0,
-                           fixture="constant_pressure")
+    _, result = _run(model, preload_MPa=5.0, steps=(), fixture="constant_pressure")
     interface = model.interface
     interface.refresh_contact()
     g = interface.gap_nodes.x.array[interface.surface_dofs]
@@ -67,43 +68,47 @@ def test_patch_uniform_pressure(mode):
     p_max = model.W.mesh.comm.allreduce(float(p_nodes.max()), op=MPI.MAX)
     row = result.rows[-1]
     print(f"{mode}: nodal contact pressure {p_min:.9f} .. {p_max:.9f} MPa, plunger "
-          f"{row['pressure_MPa']:.9f} MPa, contact fraction {row['contact_fraction']}")
+          f"{row['stack_pressure_MPa']:.9f} MPa, contact fraction {row['contact_fraction']}")
     assert row["contact_fraction"] == pytest.approx(1.0, abs=1e-12)
     assert p_min == pytest.approx(5.0, rel=1e-6) and p_max == pytest.approx(5.0, rel=1e-6)
-    assert row["pressure_MPa"] == pytest.approx(5.0, rel=1e-9)
+    assert row["stack_pressure_MPa"] == pytest.approx(5.0, rel=1e-9)
 
 
 @pytest.mark.parametrize("kind", ["flat", "voids"])
 def test_zero_pressure_void_is_the_stripped_volume(kind):
     shape = VOID if kind == "voids" else {}
     model = _cell(kind, creep=False, **shape)
-    _, result = _run(model, pressure_MPa=0.0, current_mA_cm2=1.0, capacity_mAh_cm2=0.01,
-                     fixture="fixed_gap", counter_electrode_growth=0.0, dt_initial_s=1.0)
+    _, result = _run(model, preload_MPa=0.0, steps=(strip_step(1.0, 0.01),), fixture="fixed_gap",
+                     counter_electrode_growth=0.0, dt_initial_s=1.0)
     initial = result.rows[0]["void_fraction_um"]
-    strip = [r for r in result.rows if r["phase"] == "strip"]
+    strip = [r for r in result.rows if r["step"] == "strip"]
     assert strip and result.event.startswith("contact fraction")
     for r in strip:
-        stripped_um = 1e3 * plated_thickness_mm(r["stripped_mAh_cm2"], LI_VM_MM3_PER_MOL)
+        stripped_um = 1e3 * plated_thickness_mm(r["capacity_mAh_cm2"], LI_VM_MM3_PER_MOL)
         grown = r["void_fraction_um"] - initial
-        print(f"{kind}: q {r['stripped_mAh_cm2']:.6f} mAh/cm2: void grown {grown:.9f} um, "
+        print(f"{kind}: q {r['capacity_mAh_cm2']:.6f} mAh/cm2: void grown {grown:.9f} um, "
               f"stripped {stripped_um:.9f} um, contact {r['contact_fraction']:.3f}")
         assert grown == pytest.approx(stripped_um, rel=1e-6)
+        # the current of the step, I / A_c over its contact set, integrates to I
+        assert r["current_integral_mA_cm2"] == pytest.approx(1.0, rel=1e-12)
 
 
 def test_flat_high_pressure_keeps_full_contact():
     model = _cell("flat", creep=True)
-    _, result = _run(model, pressure_MPa=45.0, current_mA_cm2=1.0, capacity_mAh_cm2=0.05,
-                     fixture="fixed_gap", counter_electrode_growth=1.0, dt_initial_s=1.0)
-    strip = [r for r in result.rows if r["phase"] == "strip"]
-    print(f"{len(strip)} steps to {strip[-1]['stripped_mAh_cm2']:.4f} mAh/cm2; pressure "
-          f"{strip[-1]['pressure_MPa']:.3f} MPa; max void {max(r['void_fraction_um'] for r in strip):.2e} um")
+    # the creep error is not what this checks: a loose tolerance keeps the transient short
+    _, result = _run(model, preload_MPa=45.0, steps=(strip_step(1.0, 0.05),), fixture="fixed_gap",
+                     counter_electrode_growth=1.0, dt_initial_s=1e-6, creep_error_tolerance=1.0)
+    strip = [r for r in result.rows if r["step"] == "strip"]
+    print(f"{len(strip)} steps to {strip[-1]['capacity_mAh_cm2']:.4f} mAh/cm2; pressure "
+          f"{strip[-1]['stack_pressure_MPa']:.3f} MPa; max void {max(r['void_fraction_um'] for r in strip):.2e} um")
     assert result.event == ""
-    assert strip[-1]["stripped_mAh_cm2"] == pytest.approx(0.05, rel=1e-9)
+    assert strip[-1]["capacity_mAh_cm2"] == pytest.approx(0.05, rel=1e-9)
     assert all(r["contact_fraction"] == pytest.approx(1.0, abs=1e-12) for r in strip)
     assert all(r["void_fraction_um"] < 1e-6 for r in strip)
-    assert all(r["pressure_MPa"] > 1.0 for r in strip)
+    assert all(r["stack_pressure_MPa"] > 1.0 for r in strip)
 
 
+@pytest.mark.slow  # 150 s: Li creeping into the void near the contact's loss needs 15-20 Newton its
 def test_current_is_conserved_and_focused_at_the_void():
     model = _cell("voids", creep=True, **VOID)
     interface = model.interface
@@ -134,8 +139,9 @@ def test_current_is_conserved_and_focused_at_the_void():
 
     interface.advance = advance_and_check
     stepper = InterfaceStepper(model, StrippingProtocol(
-        pressure_MPa=5.0, current_mA_cm2=1.0, capacity_mAh_cm2=0.01, fixture="fixed_gap",
-        counter_electrode_growth=1.0, dt_initial_s=1.0))
+        preload_MPa=5.0, steps=(strip_step(1.0, 0.01),), fixture="fixed_gap",
+        counter_electrode_growth=1.0, dt_initial_s=1.0, creep_error_tolerance=1.0,
+        max_creep_strain_increment=0.1))
     stepper.run()
     assert len(samples) >= 3
     for fraction, peak, integral, edge_current in samples:
@@ -148,3 +154,62 @@ def test_current_is_conserved_and_focused_at_the_void():
     edge_values = sorted((-f, c) for f, _, _, c in samples if not math.isnan(c))
     assert len({f for f, _ in edge_values}) >= 2
     assert all(b[1] >= a[1] for a, b in zip(edge_values, edge_values[1:]))
+
+
+def test_ramped_preload_reaches_its_pressure_at_a_constant_rate():
+    model = _cell(creep=False)
+    _, result = _run(model, preload_MPa=5.0, preload_ramp_s=1.0, steps=(),
+                     fixture="constant_pressure", dt_initial_s=0.1, dt_growth=1.0)
+    ramp = [r for r in result.rows if r["dt_s"] > 0]
+    assert ramp[-1]["time_s"] == pytest.approx(1.0, rel=1e-12)
+    for r in ramp:  # elastic Li: the pressure follows the ramp exactly
+        assert r["stack_pressure_MPa"] == pytest.approx(5.0 * r["time_s"], rel=1e-7)
+
+
+def _case_doc(**changes):
+    doc = {
+        "case": {"name": "strip"},
+        "geometry": {"builder": "interface", "surface": "flat", "li_thickness_um": 20.0,
+                     "electrolyte_thickness_um": 10.0, "extent_um": 50.0, "mesh_size_um": 5.0,
+                     "interface_mesh_size_um": 2.5},
+        "regions": {"li": {"material": "li"}, "electrolyte": {"material": "li6ps5cl"}},
+        "fixture": {"type": "fixed_gap", "preload_MPa": 5.0},
+        "protocol": [{"step": "strip", "current_mA_cm2": 0.5, "capacity_mAh_cm2": 1.0}],
+    }
+    for dotted, value in changes.items():
+        *path, last = dotted.split("__")
+        node = doc
+        for part in path:
+            node = node[part]
+        node[last] = value
+    return doc
+
+
+@pytest.mark.parametrize("changes, key, words", [
+    ({"geometry__voids": 3}, "geometry.voids", "unknown key"),
+    ({"geometry__void_count": 3}, "geometry.void_count", "does not apply to surface = 'flat'"),
+    ({"geometry__surface": "bumpy"}, "geometry.surface", "must be one of"),
+    ({"geometry__interface_mesh_size_um": 40.0}, "geometry", "interface_mesh_size_mm"),
+    ({"fixture__type": "constant_pressure", "fixture__preload_MPa": 0.0}, "fixture", "float"),
+    ({"fixture__type": "spring"}, "fixture", "spring_MPa_per_um"),
+    ({"protocol": [{"step": "strip", "current_mA_cm2": 0.5}]}, "protocol.0", "capacity_mAh_cm2"),
+    ({"protocol": [{"step": "hold", "duration_h": 1.0, "current_mA_cm2": 1.0}]},
+     "protocol.0.current_mA_cm2", "no current"),
+    ({"protocol": [{"step": "charge", "current_mA_cm2": 1.0, "duration_h": 1.0}]},
+     "protocol.0.step", "must be one of"),
+])
+def test_interface_case_errors_name_the_key(changes, key, words):
+    from solver.case import CaseError
+    from solver.case.load import validate
+
+    with pytest.raises(CaseError) as err:
+        validate(_case_doc(**changes))
+    assert err.value.key == key and words in str(err.value), str(err.value)
+
+
+def test_interface_case_is_read():
+    from solver.case.load import validate
+
+    case = validate(_case_doc(), ["fixture.preload_MPa=7"])
+    assert case.stripping.preload_MPa == 7.0 and case.spec.li_thickness_mm == 0.02
+    assert [s.duration_s for s in case.protocol] == [pytest.approx(7200.0)]

@@ -688,6 +688,11 @@ def validate_overrides(doc: dict[str, Any], overrides: Iterable[tuple[list[str],
     overrides = list(overrides)
     for path, value in overrides:
         apply_set(doc, path, value)
+    geometry = doc.get("geometry")
+    if isinstance(geometry, dict) and geometry.get("builder") == "interface":
+        from solver.case import interface_case
+
+        return interface_case.freeze(_walk(interface_case.CASE, doc, ""), CaseError)
     notes = _switch_fixture(doc) if any(p == ["fixture", "type"] for p, _ in overrides) else []
     numerics = doc.setdefault("numerics", {})
     if isinstance(numerics, dict):  # else the walker names the key

@@ -239,7 +239,8 @@ CASE = Table(
         ),
         "geometry": Table(
             {
-                "builder": Leaf((str,), "die_stack", (one_of("die_stack"),)),
+                "builder": Leaf((str,), "die_stack", (one_of("die_stack", "interface"),),
+                               "interface: a Li layer on an electrolyte surface (its own keys: README)"),
                 "mode": Leaf((str,), "axisymmetric", (one_of("axisymmetric", "plane_strain", "3d"),)),
                 "die_diameter_mm": Leaf(
                     NUMBER, REQUIRED, (at_least(1.0e-3), at_most(MAX_DIAMETER_MM))

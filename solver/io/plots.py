@@ -44,6 +44,9 @@ LABELS = {
     "anode_thickness_change_um": "anode thickness change ($\\mu$m)",
     "contact_fraction": "contact fraction (-)",
     "void_fraction": "void fraction (-)",
+    "void_fraction_um": "void volume per area ($\\mu$m)",
+    "max_local_current_mA_cm2": "local current density (mA/cm$^2$)",
+    "mean_recession_um": "mean stripped thickness ($\\mu$m)",
     "max_von_mises_MPa": "largest von Mises stress (MPa)",
     "max_hydrostatic_stress_MPa": "largest hydrostatic stress (MPa)",
     "min_hydrostatic_stress_MPa": "lowest hydrostatic stress (MPa)",
@@ -282,3 +285,39 @@ def series_plot(runs: dict[str, Path], out: Path, x: str, ys: list[str]) -> Path
     fig.savefig(out, dpi=150)
     plt.close(fig)
     return out
+
+
+INTERFACE_PANELS = ("contact_fraction", "void_fraction_um", "max_local_current_mA_cm2",
+                    "stack_pressure_MPa")
+
+
+def interface_plot(run: Path, out: Path, label_: str | None = None) -> Path:
+    """An interface case's run: contact fraction, void, local current and stack pressure
+    against the charge stripped (one panel each), with the case's measured points."""
+    fig = interface_figure({label_ or Path(run).name: Path(run)})
+    fig.savefig(out, dpi=150)
+    plt.close(fig)
+    return Path(out)
+
+
+def interface_figure(runs: dict[str, Path]):
+    """The panels of :func:`interface_plot` for several runs (label -> directory) at once."""
+    fig, axes = plt.subplots(1, len(INTERFACE_PANELS), figsize=(13.0, 4.2),
+                             constrained_layout=True)
+    for j, (name, run) in enumerate(runs.items()):
+        series = read_series(Path(run) / "series.csv")
+        measured = read_measured(Path(run))
+        strip = [i for i, s in enumerate(series["step"]) if s == "strip"]
+        for ax, column in zip(axes, INTERFACE_PANELS, strict=True):
+            x, y = _xy(series, "capacity_mAh_cm2", column, strip)
+            ax.plot(x, y, LINESTYLES[j % len(LINESTYLES)], label=name)
+            for point in measured:
+                if point.column == column and point.capacity_mAh_cm2 is not None:
+                    ax.plot(point.capacity_mAh_cm2, point.value, "o", color="k",
+                            label=f"measured ({point.source})")
+    for ax, column in zip(axes, INTERFACE_PANELS, strict=True):
+        ax.set_xlabel("charge stripped (mAh/cm$^2$)")
+        ax.set_ylabel(LABELS[column])
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=7)
+    return fig

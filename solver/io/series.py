@@ -40,10 +40,13 @@ row belongs to (the preload rows: 0)."""
 
 
 class SeriesWriter:
-    def __init__(self, path: Path, active: bool, resume_bytes: int | None = None):
+    def __init__(self, path: Path, active: bool, resume_bytes: int | None = None,
+                 columns: tuple[str, ...] = COLUMNS):
         """``resume_bytes``: continue a restarted run: cut the file to the length it had at the
-        checkpoint (dropping the rows after it) and append."""
+        checkpoint (dropping the rows after it) and append. ``columns``: the header (the die
+        cell's by default)."""
         self.path = path
+        self.columns = columns
         self._file = None
         if not active:
             return
@@ -54,10 +57,10 @@ class SeriesWriter:
                                   f"({resume_bytes} bytes)")
                 f.truncate(resume_bytes)
             self._file = path.open("a", newline="")
-            self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
+            self._csv = csv.DictWriter(self._file, fieldnames=self.columns)
             return
         self._file = path.open("w", newline="")
-        self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
+        self._csv = csv.DictWriter(self._file, fieldnames=self.columns)
         self._csv.writeheader()
         self._file.flush()
 
@@ -68,7 +71,7 @@ class SeriesWriter:
     def write(self, row: dict) -> None:
         if not self._file:
             return
-        self._csv.writerow({k: _fmt(row.get(k)) for k in COLUMNS})
+        self._csv.writerow({k: _fmt(row.get(k)) for k in self.columns})
         self._file.flush()
 
     def close(self) -> None:

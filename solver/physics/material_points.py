@@ -332,6 +332,24 @@ class MaterialPoints:
         explicit = np.where(self._controlled[own], self._trial_dt * self._start_rate[own], 0.0)
         return self._max(np.abs(dp - explicit)) / flow
 
+    def rate_error_rms(self) -> float:
+        """The estimate of :meth:`rate_error` in root-mean-square form: over the owned points
+        whose flow the step size controls, RMS(dp - dt eps_dot(start)) / RMS(dp). The error in
+        the bulk of the flow, which a few points at a stress singularity (the edge of a contact
+        patch, where the Li's rate is unbounded and changes as nodes touch down) do not set."""
+        up = self.trial
+        if up is None or self._trial_dt <= 0.0:
+            return 0.0
+        own = self._owned
+        dp = self._controlled_dp()
+        if self._max(dp) <= FLOW_FLOOR:
+            return 0.0
+        explicit = np.where(self._controlled[own], self._trial_dt * self._start_rate[own], 0.0)
+        comm = self.mesh.comm
+        miss = comm.allreduce(float(np.sum((dp - explicit) ** 2)), op=MPI.SUM)
+        flow = comm.allreduce(float(np.sum(dp**2)), op=MPI.SUM)
+        return float(np.sqrt(miss / flow))
+
     def owned_cell_state(self) -> tuple[np.ndarray, np.ndarray]:
         """(cell-mean coordinates, cell-mean committed Cauchy stress) of the owned cells: the
         centroid and the centroid stress where the stress is linear in the cell."""
