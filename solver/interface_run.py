@@ -104,6 +104,22 @@ class InterfaceStepper:
             self.model.w.x.array[:] += dt * dw
             self.solver.U += dt * dU
 
+    def _snapshot(self) -> tuple:
+        return self.model.w.x.array.copy(), self.solver.U, self.interface.delta.x.array.copy()
+
+    def _restore(self, snap: tuple) -> None:
+        """Back to the last accepted state: the fields, the plunger and the stripped thickness
+        (its mean with it)."""
+        self.model.w.x.array[:], self.solver.U = snap[0], snap[1]
+        self.interface.delta.x.array[:] = snap[2]
+        self.interface.advance(0.0)
+
+    def _anchor(self, force_N: float) -> None:
+        """The fixture's reference: the force and plunger position now, and the stripped
+        thickness the counter electrode's growth is counted from."""
+        self.force_N, self.anchor_mm = force_N, self.solver.U
+        self.anchor_stripped_mm = float(self.interface.mean_stripped.value)
+
     def _move_plunger(self, U: float) -> None:
         dofs = self.model.plunger_dofs
         self.model.w.x.array[dofs] += U - self.solver.U
@@ -124,8 +140,7 @@ class InterfaceStepper:
         while self.t < end * (1 - 1e-12):
             self._step(min(self.dt, end - self.t), 0.0, phase)
         self._ramp = None
-        self.force_N, self.anchor_mm = target, self.solver.U
-        self.anchor_stripped_mm = float(self.interface.mean_stripped.value)
+        self._anchor(target)
 
     def set_pressure(self, pressure_MPa: float, phase: str) -> None:
         """Bring the cell to ``pressure_MPa`` at constant force (an elastic, instantaneous
@@ -148,8 +163,7 @@ class InterfaceStepper:
             else:
                 raise StrippingFailure(f"setting {pressure_MPa} MPa did not converge")
             self.model.commit()
-        self.force_N, self.anchor_mm = target, self.solver.U
-        self.anchor_stripped_mm = float(self.interface.mean_stripped.value)
+        self._anchor(target)
         self._velocity = None  # a load jump: the last rate says nothing of the next step
         self.dt = self.protocol.dt_initial_s  # a new creep transient starts
         self._record(phase, 0.0, 0)
@@ -186,16 +200,14 @@ class InterfaceStepper:
         if interface.current_scale > 0.0:  # no point strips more than a fraction of a cell
             rate = interface.recession_rate_mm_per_s
             dt = min(dt, p.max_recession_cells * self.cell_mm / rate)
-        snap = (self.model.w.x.array.copy(), self.solver.U, interface.delta.x.array.copy())
+        snap = self._snapshot()
         while True:
             self._predict(dt)
             interface.advance(dt)
             try:
                 set_stripped(self.model)
             except ValueError:  # the layer would be stripped thinner than the model allows
-                self.model.w.x.array[:], self.solver.U = snap[0], snap[1]
-                interface.delta.x.array[:] = snap[2]
-                interface.advance(0.0)
+                self._restore(snap)
                 self.result.event = "the Li layer is used up (95 % stripped)"
                 self._record(phase, 0.0, 0, event=self.result.event)
                 return
@@ -204,9 +216,7 @@ class InterfaceStepper:
             why, cut = self._rejected(result, dt)
             if not why:
                 break
-            self.model.w.x.array[:], self.solver.U = snap[0], snap[1]
-            interface.delta.x.array[:] = snap[2]
-            interface.advance(0.0)
+            self._restore(snap)
             self.rejected += 1
             self.log(f"step of {dt:.3g} s at t = {self.t:.6g} s rejected: {why}")
             dt *= cut
