@@ -274,7 +274,13 @@ class PlungerNewtonSolver:
                     return NewtonResult(False, it, norm,
                                         f"linear solve failed ({self.ksp.getConvergedReason()})")
                 d = self._scalar(self._diag) + load.stiffness_N_per_mm
-                dU = -(r_U + self.row.dot(self.dx1)) / (d + self.row.dot(self.dx2))
+                stiffness = d + self.row.dot(self.dx2)  # of the plunger, the rest following it
+                if stiffness == 0.0 or not math.isfinite(stiffness):
+                    # nothing holds the plunger's body against the force: a layer out of
+                    # contact under a constant force (a failed step, which the stepper cuts)
+                    return NewtonResult(False, it, norm, "the plunger has no stiffness: the "
+                                        "body under it is free (out of contact)")
+                dU = -(r_U + self.row.dot(self.dx1)) / stiffness
                 self.dx1.axpy(dU, self.dx2)
             self.dx1.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
             with self.dx1.localForm() as local:
