@@ -109,10 +109,9 @@ class InterfaceRun:
         series = SeriesWriter(self.out / "series.csv", self.comm.rank == 0, columns=COLUMNS)
         fields = FieldWriter(self.out / "fields", self.model, InterfaceFields(self.model),
                              case.field_formats, case.fields_every, 0.0)
-        rows = []
 
-        def record(row: dict) -> None:
-            rows.append(row)
+        def record(row: dict) -> None:  # the stepper keeps the rows (result.rows)
+            rows = self.stepper.result.rows
             series.write(row)
             self.watch.check(self.comm)  # a signal ends the run at an accepted step
             if fields.due(len(rows), row["time_s"]) or row["event"]:
@@ -140,6 +139,7 @@ class InterfaceRun:
             message = f"{stop} at t = {self.stepper.t:.6g} s"
             self.log.info(f"run {message}; the output up to there is complete")
         self.timings["stepping_s"] = time.perf_counter() - t0
+        rows = self.stepper.result.rows
         if rows:
             fields.write(self.stepper.t)
         fields.close()
@@ -163,7 +163,8 @@ class InterfaceRun:
         t = self.stepper.t if self.stepper is not None else 0.0
         message = f"{fault_message(err, self.comm.rank)} at t = {t:.6g} s"
         self.log.info(f"run stopped: {message}")
-        write_summary(self.out, self._summary("failed", message, 1, [], fields))
+        rows = self.stepper.result.rows if self.stepper is not None else []
+        write_summary(self.out, self._summary("failed", message, 1, rows, fields))
 
     def _plot(self) -> None:
         from solver.io.plots import interface_plot
@@ -176,7 +177,7 @@ class InterfaceRun:
     def _summary(self, status, message, code, rows, fields) -> dict:
         case = self.case
         self.timings["wall_s"] = time.perf_counter() - self.t_start
-        final = {k: v for k, v in rows[-1].items()} if rows else {}
+        final = dict(rows[-1]) if rows else {}
         return {
             "case": case.name,
             "builder": "interface",

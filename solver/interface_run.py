@@ -191,7 +191,7 @@ class InterfaceStepper:
         """One accepted step of at most ``dt`` (cut on Newton failure)."""
         p, interface = self.protocol, self.interface
         current_A_mm2 = current_mA_cm2 * A_PER_MA / MM2_PER_CM2
-        contact = interface.integral("contact_area")
+        contact = interface.contact_area
         interface.distribute(current_A_mm2, contact)
         if current_mA_cm2 > 0.0 and contact == 0.0:
             self.result.event = "contact lost"

@@ -112,6 +112,7 @@ class StrippingInterface:
     li_cells: np.ndarray
     _gap_expr: fem.Expression
     _forms: dict
+    contact_area: float = 0.0  # A_c of chi (mm^2), set with it by refresh_contact
 
     @property
     def recession_rate_mm_per_s(self) -> float:
@@ -132,8 +133,8 @@ class StrippingInterface:
         self.chi.x.array[:] = 0.0
         g = self.gap_nodes.x.array[self.surface_dofs]
         self.chi.x.array[self.surface_dofs] = (g <= self.tolerance).astype(float)
-        area = self.integral("contact_area")
-        return area
+        self.contact_area = self.integral("contact_area")
+        return self.contact_area
 
     def distribute(self, current_A_mm2: float, contact_area: float) -> None:
         """i = (I / A_c) chi: the nominal current density i_0 carried by the contact area."""
@@ -149,7 +150,7 @@ class StrippingInterface:
 
     def observe(self) -> dict[str, float]:
         """The interface's series columns at the present fields (and contact set)."""
-        contact_area = self.integral("contact_area")
+        contact_area = self.contact_area
         pressed = self.integral("pressure_area")
         return {
             "contact_fraction": contact_area / self.nominal_area,
