@@ -32,12 +32,16 @@ COLUMNS = (
     "time_s", "time_h", "protocol_step", "step", "current_mA_cm2", "capacity_mAh_cm2",
     "stack_pressure_MPa", "stack_displacement_um", "contact_fraction", "void_fraction_um",
     "max_local_current_mA_cm2", "current_integral_mA_cm2", "next_local_current_mA_cm2",
-    "mean_recession_um", "mean_contact_pressure_MPa", "newton_iterations", "dt_s", "event",
+    "mean_recession_um", "mean_contact_pressure_MPa", "interface_resistance_ohm_cm2",
+    "newton_iterations", "dt_s", "event",
 )
 """series.csv of an interface case. ``capacity_mAh_cm2`` is the charge stripped so far;
 ``void_fraction_um`` the void volume per nominal area; ``max_local_current_mA_cm2`` the local
-current density on the contact set over the step (I / A_c), ``next_local_current_mA_cm2``
-that of the contact set the row ends with; ``mean_recession_um`` the mean stripped thickness."""
+current density on the contact set over the step (its maximum: I / A_c when uniform),
+``next_local_current_mA_cm2`` that of the contact set the row ends with; ``mean_recession_um``
+the mean stripped thickness; ``interface_resistance_ohm_cm2`` (secondary current distribution
+only) the Li's potential over the nominal current density less the modelled electrolyte
+layer's h_e / kappa: R_ct / f plus the constriction resistance."""
 
 
 class InterfaceFields:
@@ -60,8 +64,7 @@ class InterfaceFields:
         f["gap_um"].x.array[dofs] = gap * UM_PER_MM
         f["contact_pressure_MPa"].x.array[dofs] = i.stiffness * (-gap).clip(min=0.0)
         f["stripped_um"].x.array[:] = i.delta.x.array * UM_PER_MM
-        f["local_current_mA_cm2"].x.array[:] = (i.current_scale * MA_CM2_PER_A_MM2
-                                                * i.chi.x.array)
+        f["local_current_mA_cm2"].x.array[:] = i.current.x.array * MA_CM2_PER_A_MM2
 
 
 class InterfaceRun:
@@ -91,7 +94,8 @@ class InterfaceRun:
         num = case.numerics
         self.model = build_interface_cell(self.cell, case.li, case.electrolyte,
                                           degree=num["element_degree"],
-                                          temperature_K=case.temperature_K, f_bar=num["f_bar"])
+                                          temperature_K=case.temperature_K, f_bar=num["f_bar"],
+                                          kinetics=case.kinetics)
         self.model.stack = self.cell  # the regions FieldWriter names
         W = self.model.W
         self.n_dofs = W.dofmap.index_map.size_global * W.dofmap.index_map_bs

@@ -32,6 +32,7 @@ from mpi4py import MPI
 from solver.interface_protocol import StrippingProtocol
 from solver.numerics.newton import PlungerLoad, PlungerNewtonSolver
 from solver.physics.interface_cell import InterfaceCellModel, set_stripped
+from solver.physics.stripping import MA_CM2_PER_A_MM2
 from solver.units import MM2_PER_CM2, S_PER_H, UM_PER_MM
 
 A_PER_MA = 1.0e-3
@@ -191,9 +192,8 @@ class InterfaceStepper:
         """One accepted step of at most ``dt`` (cut on Newton failure)."""
         p, interface = self.protocol, self.interface
         current_A_mm2 = current_mA_cm2 * A_PER_MA / MM2_PER_CM2
-        contact = interface.contact_area
-        interface.distribute(current_A_mm2, contact)
-        if current_mA_cm2 > 0.0 and contact == 0.0:
+        interface.distribute(current_A_mm2)
+        if current_mA_cm2 > 0.0 and interface.contact_area == 0.0:
             self.result.event = "contact lost"
             self._record(phase, 0.0, 0, event=self.result.event)
             return
@@ -271,7 +271,9 @@ class InterfaceStepper:
         columns = interface.observe()  # the current that flowed over the step just taken
         area = interface.refresh_contact()
         current = self.protocol.steps[self.step_index - 1].current_mA_cm2 if self.step_index else 0.0
-        next_scale = current * self.area / area if area > 0 else math.inf
+        interface.distribute(current * A_PER_MA / MM2_PER_CM2)  # the next step's current
+        next_scale = (interface.current_scale * MA_CM2_PER_A_MM2 if area > 0 or current == 0
+                      else math.inf)
         row = {
             "time_s": self.t, "time_h": self.t / S_PER_H, "protocol_step": self.step_index,
             "step": phase, "current_mA_cm2": current, "capacity_mAh_cm2": self.charge_mAh_cm2,

@@ -32,12 +32,13 @@ from solver.interface_protocol import strip as strip_step
 from solver.interface_run import InterfaceStepper
 from solver.materials import library
 from solver.physics.interface_cell import build_interface_cell
+from solver.physics.kinetics import Kinetics
 from solver.units import plated_thickness_mm
 
 LI_VM_MM3_PER_MOL = 13.0e3  # Li molar volume, 13.0 cm^3/mol
 
 
-def _cell(kind="flat", mode="plane_strain", creep=True, **shape):
+def _cell(kind="flat", mode="plane_strain", creep=True, kinetics=None, **shape):
     spec = InterfaceSpec(kind, li_thickness_mm=0.02, electrolyte_thickness_mm=0.01,
                          extent_mm=0.05, mesh_size_mm=0.005, interface_mesh_size_mm=0.0025,
                          **shape)
@@ -45,7 +46,7 @@ def _cell(kind="flat", mode="plane_strain", creep=True, **shape):
     li = library.get("li")
     if not creep:
         li = dataclasses.replace(li, creep=None)
-    return build_interface_cell(cell, li, library.get("li6ps5cl"), f_bar=creep)
+    return build_interface_cell(cell, li, library.get("li6ps5cl"), f_bar=creep, kinetics=kinetics)
 
 
 def _run(model, **protocol):
@@ -74,10 +75,15 @@ def test_patch_uniform_pressure(mode):
     assert row["stack_pressure_MPa"] == pytest.approx(5.0, rel=1e-9)
 
 
-@pytest.mark.parametrize("kind", ["flat", "voids"])
-def test_zero_pressure_void_is_the_stripped_volume(kind):
+@pytest.mark.parametrize("kind, distribution", [("flat", "uniform"), ("voids", "uniform"),
+                                                ("voids", "secondary")])
+def test_zero_pressure_void_is_the_stripped_volume(kind, distribution):
+    """Also with the secondary current distribution: where the current goes changes the
+    void's shape, not its volume; the current still integrates to I, and it peaks above
+    I / A_c (at the contact edges)."""
     shape = VOID if kind == "voids" else {}
-    model = _cell(kind, creep=False, **shape)
+    kinetics = Kinetics(2.0, 2.2) if distribution == "secondary" else None
+    model = _cell(kind, creep=False, kinetics=kinetics, **shape)
     _, result = _run(model, preload_MPa=0.0, steps=(strip_step(1.0, 0.01),), fixture="fixed_gap",
                      counter_electrode_growth=0.0, dt_initial_s=1.0)
     initial = result.rows[0]["void_fraction_um"]
@@ -91,6 +97,14 @@ def test_zero_pressure_void_is_the_stripped_volume(kind):
         assert grown == pytest.approx(stripped_um, rel=1e-6)
         # the current of the step, I / A_c over its contact set, integrates to I
         assert r["current_integral_mA_cm2"] == pytest.approx(1.0, rel=1e-12)
+    # a step's current flows on the contact set the row before it ends with
+    focusing = [r1["max_local_current_mA_cm2"] * r0["contact_fraction"]
+                for r0, r1 in zip(result.rows, result.rows[1:]) if r1["step"] == "strip"]
+    print(f"{distribution}: peak current over I / A_c {min(focusing):.4f} .. {max(focusing):.4f}")
+    if distribution == "uniform":
+        assert focusing == pytest.approx([1.0] * len(focusing), rel=1e-12)
+    elif kind == "voids":  # it crowds at the void's edges
+        assert min(focusing) > 1.0
 
 
 def test_flat_high_pressure_keeps_full_contact():
@@ -197,6 +211,13 @@ def _case_doc(**changes):
      "protocol.0.current_mA_cm2", "no current"),
     ({"protocol": [{"step": "charge", "current_mA_cm2": 1.0, "duration_h": 1.0}]},
      "protocol.0.step", "must be one of"),
+    ({"kinetics": {"current_distribution": "tertiary"}}, "kinetics.current_distribution",
+     "must be one of"),
+    ({"geometry__mode": "3d", "kinetics": {"current_distribution": "secondary"}},
+     "kinetics.current_distribution", "not '3d'"),
+    ({"kinetics": {"charge_transfer_resistance_ohm_cm2": 0.0}},
+     "kinetics.charge_transfer_resistance_ohm_cm2", "> 0"),
+    ({"fixture__preload_ramp_s": -1.0}, "fixture.preload_ramp_s", ">= 0"),
 ])
 def test_interface_case_errors_name_the_key(changes, key, words):
     from solver.case import CaseError

@@ -19,6 +19,7 @@ from solver.case import schema as s
 from solver.geometry.interface_profile import InterfaceSpec
 from solver.interface_protocol import FIXTURES, Step, StrippingProtocol
 from solver.materials import Material
+from solver.physics.kinetics import Kinetics
 from solver.units import S_PER_H, UM_PER_MM, ZERO_CELSIUS_K
 
 SURFACES = ("flat", "wavy", "rough", "voids")
@@ -69,6 +70,9 @@ CASE = s.Table({
     "fixture": s.Table({
         "type": s.Leaf((str,), s.REQUIRED, (s.one_of(*FIXTURES),)),
         "preload_MPa": s.Leaf(s.NUMBER, s.REQUIRED, (s.non_negative, s.at_most(s.MAX_PRESSURE_MPA))),
+        "preload_ramp_s": s.Leaf(
+            s.NUMBER, 0.0, (s.non_negative, s.finite),
+            "raise the preload over this time while the Li creeps (0: an elastic step at t = 0)"),
         "spring_MPa_per_um": s.Leaf(s.NUMBER, None, (s.positive, s.finite),
                                     "spring: pressure change per um of plunger travel"),
         "counter_electrode_growth": s.Leaf(
@@ -81,6 +85,18 @@ CASE = s.Table({
                                        "end stripping when the contact fraction falls below"),
         "max_local_current_mA_cm2": s.Leaf(s.NUMBER, None, (s.positive, s.finite),
                                            "end stripping when the local current exceeds"),
+    }, required=False),
+    "kinetics": s.Table({
+        "current_distribution": s.Leaf(
+            (str,), "uniform", (s.one_of("uniform", "secondary"),),
+            "uniform: I / A_c on the contact set; secondary: Ohm's law in the electrolyte and "
+            "linear kinetics at the contact (the current crowds at contact edges)"),
+        "charge_transfer_resistance_ohm_cm2": s.Leaf(
+            s.NUMBER, 2.0, (s.positive, s.finite),
+            "secondary: R_ct per contact area (Hansel et al. 2021: < ~2 Ohm cm^2 for pressed Li)"),
+        "ionic_conductivity_mS_cm": s.Leaf(
+            s.NUMBER, 2.2, (s.positive, s.finite),
+            "secondary: the electrolyte's (Li6PS5Cl pellets: Ham et al. 2023)"),
     }, required=False),
     "conditions": s.CASE.keys["conditions"],
     "protocol": s.ListOf(STEP, min_items=1),
@@ -123,6 +139,7 @@ class InterfaceCase:
     field_formats: tuple[str, ...]
     log_every: int
     resolved: dict
+    kinetics: Kinetics | None = None  # None: the uniform current distribution
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -158,7 +175,8 @@ def freeze(doc: dict[str, Any], error) -> InterfaceCase:
     steps = tuple(_step(i, st, error) for i, st in enumerate(doc["protocol"]))
     try:
         protocol = StrippingProtocol(
-            preload_MPa=fx["preload_MPa"], steps=steps, fixture=fx["type"],
+            preload_MPa=fx["preload_MPa"], preload_ramp_s=fx["preload_ramp_s"], steps=steps,
+            fixture=fx["type"],
             counter_electrode_growth=fx["counter_electrode_growth"],
             spring_MPa_per_um=fx.get("spring_MPa_per_um", 0.0),
             min_contact_fraction=failure["min_contact_fraction"],
@@ -169,6 +187,14 @@ def freeze(doc: dict[str, Any], error) -> InterfaceCase:
             creep_error_tolerance=num["creep_error_tolerance"])
     except ValueError as err:
         raise error("fixture", str(err)) from None
+    kin = doc["kinetics"]
+    kinetics = None
+    if kin["current_distribution"] == "secondary":
+        if geo["mode"] == "3d":
+            raise error("kinetics.current_distribution", "'secondary' is implemented for "
+                        "mode = 'plane_strain' and 'axisymmetric', not '3d'")
+        kinetics = Kinetics(kin["charge_transfer_resistance_ohm_cm2"],
+                            kin["ionic_conductivity_mS_cm"])
     for f in doc["output"]["field_formats"]:
         if f not in ("vtx", "xdmf"):
             raise error("output.field_formats", f"got {f!r}; allowed: 'vtx', 'xdmf'")
@@ -179,7 +205,7 @@ def freeze(doc: dict[str, Any], error) -> InterfaceCase:
         temperature_K=doc["conditions"]["temperature_C"] + ZERO_CELSIUS_K, stripping=protocol,
         numerics=num, fields_every=doc["output"]["fields_every"],
         field_formats=tuple(doc["output"]["field_formats"]), log_every=doc["output"]["log_every"],
-        resolved=doc)
+        resolved=doc, kinetics=kinetics)
 
 
 def _step(i: int, st: dict, error) -> Step:

@@ -18,9 +18,11 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from solver.geometry.interface import (ELECTROLYTE, LI, LI_SURFACE, TOP, InterfaceMesh,
-                                       _LATERAL)
+from solver.geometry.interface import (BOTTOM, ELECTROLYTE, ELECTROLYTE_SURFACE, LI, LI_SURFACE,
+                                       TOP, InterfaceMesh, _LATERAL)
 from solver.materials import Material
+from solver.physics.constriction import Constriction
+from solver.physics.kinetics import Kinetics
 from solver.physics.model import Growth, Model, build_model
 from solver.physics.stack import StackModel, attach_plunger
 from solver.physics.stripping import StrippingInterface, build_stripping_interface
@@ -40,8 +42,11 @@ class InterfaceCellModel(StackModel):
 
 def build_interface_cell(cell: InterfaceMesh, li: Material, electrolyte: Material, *,
                          degree: int = 2, temperature_K: float = 298.15,
-                         f_bar: bool | str = True) -> InterfaceCellModel:
-    """Spaces, supports, the plunger and the stripping interface on ``cell``."""
+                         f_bar: bool | str = True,
+                         kinetics: Kinetics | None = None) -> InterfaceCellModel:
+    """Spaces, supports, the plunger and the stripping interface on ``cell``; with
+    ``kinetics``, the current on the contact set is the secondary distribution
+    (:mod:`solver.physics.constriction`), else uniform."""
     mesh, mode = cell.mesh, cell.mode
     core = build_model(mesh, cell.cell_tags, cell.cell_regions, {LI: li, ELECTROLYTE: electrolyte},
                        mode, degree, temperature_K, Growth(plating_region=LI), f_bar=f_bar)
@@ -59,6 +64,15 @@ def build_interface_cell(cell: InterfaceMesh, li: Material, electrolyte: Materia
         model.nominal_area_mm2, cell.spec.electrolyte_thickness_mm + cell.spec.li_thickness_mm,
         cell.spec.li_thickness_mm, quadrature_degree=2 * degree)
     model.interface = interface
+    if kinetics is not None:
+        if mode == "3d":
+            raise ValueError("the secondary current distribution is implemented in 2-D "
+                             "(plane_strain, axisymmetric)")
+        interface.constriction = Constriction(
+            mesh, cell.cell_tags, cell.facet_tags, cell.cell_regions[ELECTROLYTE],
+            cell.facet_regions[ELECTROLYTE_SURFACE], cell.facet_regions[BOTTOM], model.weight,
+            kinetics, quadrature_degree=2)
+        interface.electrolyte_resistance_ohm_mm2 = cell.spec.electrolyte_thickness_mm / kinetics.kappa
     model.residual.append(term)
     model.jacobian.append(ufl.derivative(term, model.w, ufl.TrialFunction(model.W)))
     model.increment_bcs = _supports(model, cell) + model.transport_bcs

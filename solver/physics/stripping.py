@@ -39,6 +39,10 @@ the electrolyte, and the current density there is uniform),
 
     i = (I / A_c) chi,    so  int i dA = I  exactly, at every step.
 
+With ``current_distribution = "secondary"`` the current on the contact set follows the
+electrolyte's potential instead (:mod:`solver.physics.constriction`): it crowds at the edges
+of contact patches, and is scaled so that int i dA = I, to round-off, all the same.
+
 Time integration: chi and i are those of the start of the step, delta is advanced over the step
 before the mechanics is solved (the Li then creeps to follow within the same step); the
 step's stripped thickness is limited by the stepper.
@@ -46,6 +50,7 @@ step's stripped thickness is limited by the stepper.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +58,8 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
+from solver.physics.constriction import Constriction
+from solver.physics.kinetics import OHM_MM2_PER_OHM_CM2
 from solver.physics.contact import RIGID_PENALTY
 from solver.units import FARADAY_C_PER_MOL, MM2_PER_CM2
 
@@ -92,7 +99,9 @@ class StrippingInterface:
         gap_nodes: The gap g at the P1 nodes of the Li surface (mm), refreshed by
             :meth:`refresh_contact`.
         mean_stripped: delta_bar (mm), a Constant in the gap.
-        current_scale: I / A_c (A/mm^2), the current density on the contact set.
+        current: Local current density i at the Li surface nodes (A/mm^2 per nominal area,
+            P1), set by :meth:`distribute`.
+        current_scale: max i (A/mm^2): I / A_c for the uniform distribution.
         nominal_area: A (mm^2; per unit depth in plane strain).
         tolerance: Contact tolerance (mm).
         stiffness: Penalty k (MPa/mm).
@@ -100,6 +109,7 @@ class StrippingInterface:
 
     delta: fem.Function
     chi: fem.Function
+    current: fem.Function
     gap_nodes: fem.Function
     mean_stripped: fem.Constant
     current_scale: float
@@ -112,11 +122,18 @@ class StrippingInterface:
     li_cells: np.ndarray
     _gap_expr: fem.Expression
     _forms: dict
+    _lateral_expr: fem.Expression
+    lateral: fem.Function
+    constriction: Constriction | None = None
+    electrolyte_resistance_ohm_mm2: float = 0.0  # h_e / kappa of the modelled layer
     contact_area: float = 0.0  # A_c of chi (mm^2), set with it by refresh_contact
+    potential_V: float = math.nan  # the Li's potential E for the present current (secondary)
+    _contact_version: int = 0
+    _distributed: tuple = ()
 
     @property
     def recession_rate_mm_per_s(self) -> float:
-        """(V_m / F) I / A_c: how fast the contact set recedes (mm/s)."""
+        """(V_m / F) max i: how fast the fastest point of the contact set recedes (mm/s)."""
         return recession_velocity_mm_per_s(self.current_scale)
 
     @property
@@ -134,17 +151,40 @@ class StrippingInterface:
         g = self.gap_nodes.x.array[self.surface_dofs]
         self.chi.x.array[self.surface_dofs] = (g <= self.tolerance).astype(float)
         self.contact_area = self.integral("contact_area")
+        self._contact_version += 1
         return self.contact_area
 
-    def distribute(self, current_A_mm2: float, contact_area: float) -> None:
-        """i = (I / A_c) chi: the nominal current density i_0 carried by the contact area."""
-        total = current_A_mm2 * self.nominal_area
-        self.current_scale = total / contact_area if contact_area > 0.0 else 0.0
+    def distribute(self, current_A_mm2: float) -> None:
+        """The local current density i for a nominal current density i_0 = ``current_A_mm2``
+        carried by the present contact set: uniform, i = (I / A_c) chi, or the secondary
+        distribution scaled to carry I = i_0 A (computed once per contact set and current)."""
+        key = (self._contact_version, current_A_mm2)
+        if key == self._distributed:
+            return
+        self._distributed = key
+        dofs, total = self.surface_dofs, current_A_mm2 * self.nominal_area
+        self.current.x.array[:] = 0.0
+        self.potential_V = math.nan
+        if total > 0.0 and self.contact_area > 0.0:
+            chi = self.chi.x.array[dofs]
+            if self.constriction is None:
+                self.current.x.array[dofs] = total / self.contact_area * chi
+            else:
+                self.lateral.interpolate(self._lateral_expr, cells0=self.li_cells)
+                self.lateral.x.scatter_forward()
+                unit, _ = self.constriction.solve(self.lateral.x.array[dofs], chi)
+                self.current.x.array[dofs] = unit
+                carried = self.integral("current")
+                self.potential_V = total / carried  # E: the unit solution scaled to I
+                self.current.x.array[dofs] *= self.potential_V
+        self.current.x.scatter_forward()
+        local = float(self.current.x.array[dofs].max(initial=0.0))
+        self.current_scale = self.comm.allreduce(local, op=MPI.MAX)
 
     def advance(self, dt: float) -> None:
         """delta += dt (V_m / F) i at the contact nodes, and delta_bar from it."""
-        rate = self.recession_rate_mm_per_s
-        self.delta.x.array[self.surface_dofs] += dt * rate * self.chi.x.array[self.surface_dofs]
+        dofs = self.surface_dofs
+        self.delta.x.array[dofs] += dt * recession_velocity_mm_per_s(self.current.x.array[dofs])
         self.delta.x.scatter_forward()
         self.mean_stripped.value = self.integral("stripped_volume") / self.nominal_area
 
@@ -152,12 +192,15 @@ class StrippingInterface:
         """The interface's series columns at the present fields (and contact set)."""
         contact_area = self.contact_area
         pressed = self.integral("pressure_area")
+        i0 = self.integral("current") / self.nominal_area
+        resistance = (self.potential_V / i0 - self.electrolyte_resistance_ohm_mm2
+                      if i0 > 0.0 and math.isfinite(self.potential_V) else math.nan)
         return {
             "contact_fraction": contact_area / self.nominal_area,
             "void_fraction_um": 1e3 * self.integral("void_volume") / self.nominal_area,
             "max_local_current_mA_cm2": self.current_scale * MA_CM2_PER_A_MM2,
-            "current_integral_mA_cm2": (self.current_scale * contact_area / self.nominal_area
-                                        * MA_CM2_PER_A_MM2),
+            "current_integral_mA_cm2": i0 * MA_CM2_PER_A_MM2,
+            "interface_resistance_ohm_cm2": resistance / OHM_MM2_PER_OHM_CM2,
             "mean_recession_um": 1e3 * float(self.mean_stripped.value),
             "mean_contact_pressure_MPa": pressed / contact_area if contact_area > 0 else 0.0,
         }
@@ -174,6 +217,8 @@ def build_stripping_interface(mesh, facet_tags, surface_tag: int, cell_tags, li_
     V1 = fem.functionspace(mesh, ("Lagrange", 1))
     delta = fem.Function(V1, name="stripped_thickness")
     chi = fem.Function(V1, name="contact")
+    current = fem.Function(V1, name="local_current")
+    lateral_position = fem.Function(V1, name="lateral_position")
     gap_nodes = fem.Function(V1, name="gap")
     mean = fem.Constant(mesh, 0.0)
     lateral = ufl.as_vector([x[j] + u[j] for j in range(zc)])
@@ -195,6 +240,7 @@ def build_stripping_interface(mesh, facet_tags, surface_tag: int, cell_tags, li_
     forms = {
         "contact_area": fem.form(chi * projected * dA),
         "stripped_volume": fem.form(delta * projected * dA),
+        "current": fem.form(current * projected * dA),
         "void_volume": fem.form(ufl.max_value(g, 0.0) * projected * dA),
         "pressure_area": fem.form(p_c * projected * dA),
     }
@@ -202,10 +248,13 @@ def build_stripping_interface(mesh, facet_tags, surface_tag: int, cell_tags, li_
     surface = fem.locate_dofs_topological(V1, fdim, facet_tags.find(surface_tag))
     expr = fem.Expression(g, V1.element.interpolation_points)
     interface = StrippingInterface(
-        delta=delta, chi=chi, gap_nodes=gap_nodes, mean_stripped=mean, current_scale=0.0,
+        delta=delta, chi=chi, current=current, gap_nodes=gap_nodes, mean_stripped=mean,
+        current_scale=0.0,
         nominal_area=nominal_area, tolerance=CONTACT_TOLERANCE * cell_size_mm, stiffness=k,
         gap=g, pressure=p_c, surface_dofs=surface,
-        li_cells=cell_tags.find(li_tag).astype(np.int32), _gap_expr=expr, _forms=forms)
+        li_cells=cell_tags.find(li_tag).astype(np.int32), _gap_expr=expr, _forms=forms,
+        _lateral_expr=fem.Expression(lateral[0], V1.element.interpolation_points),
+        lateral=lateral_position)
     return interface, residual
 
 
