@@ -118,6 +118,17 @@ def value_text(value: Any) -> str:
     return toml_literal(value)
 
 
+def _schema(doc: dict[str, Any]) -> Table:
+    """The schema of a base case: an interface case's (geometry.builder = "interface") or the
+    die stack's."""
+    geometry = doc.get("geometry")
+    if isinstance(geometry, dict) and geometry.get("builder") == "interface":
+        from solver.case.interface_case import CASE as INTERFACE_CASE
+
+        return INTERFACE_CASE
+    return CASE
+
+
 def check_key(dotted: str, doc: dict[str, Any], where: str) -> None:
     """Refuse a dotted key the case schema does not have (or an array entry the base lacks).
 
@@ -127,7 +138,7 @@ def check_key(dotted: str, doc: dict[str, Any], where: str) -> None:
     parts = dotted.split(".")
     if not all(parts):
         raise SweepError(where, f"got {dotted!r}; a dotted key has an empty part")
-    spec, node = CASE, doc
+    spec, node = _schema(doc), doc
     for i, part in enumerate(parts):
         here = ".".join(parts[: i + 1])
         if isinstance(spec, Table):
