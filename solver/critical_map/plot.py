@@ -78,7 +78,17 @@ def _measured(ax, measured: list[dict[str, Any]]) -> None:
 
 def write_plot(root: Path, grid: MapGrid, rows: list[dict[str, Any]],
                critical: list[dict[str, Any]]) -> Path:
-    """Draw ``map.png`` into ``root``; returns its path."""
+    """Draw :func:`map_figure` into ``root / map.png``; returns its path."""
+    fig = map_figure(grid, rows, critical)
+    path = root / PLOT
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def map_figure(grid: MapGrid, rows: list[dict[str, Any]], critical: list[dict[str, Any]]):
+    """The map's figure: a panel per fixture of ``grid`` (rows: map.csv's, critical:
+    critical_current.csv's)."""
     lost = [r["capacity_mAh_cm2"] for r in rows if r["contact"] == "lost"
             and isinstance(r["capacity_mAh_cm2"], float)]
     cmap = plt.get_cmap("viridis")
@@ -108,7 +118,4 @@ def write_plot(root: Path, grid: MapGrid, rows: list[dict[str, Any]],
     done = sum(r["status"] == "ok" for r in rows)
     fig.suptitle(f"contact-loss map {grid.name}: {done} of {len(rows)} points ran",
                  fontsize=10)
-    path = root / PLOT
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return fig
