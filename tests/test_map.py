@@ -295,6 +295,8 @@ def test_the_map_loses_contact_where_the_closed_form_says(real_map):
              r["critical_mA_cm2"], r["relation"], r["measured_mA_cm2"]) for r in critical] == [
         ("2", "", "0.1", "0.1", "<", "0.3"), ("20", "0.5", "", "0.5", ">", "")]
     assert (root / "map.png").stat().st_size > 10_000
+    # the runs drew their own plot with the critical currents in their case (left out there)
+    assert all((root / "points" / r["name"] / "interface.png").is_file() for r in rows)
     assert "sweep: 4/4 done, 0 running, 0 failed, 0 to go | ETA" in done.stdout
     table = done.stdout[done.stdout.index("fixture "):].splitlines()
     assert table[1].split() == ["fixed_gap", "2", "<", "0.1", "0.3", "0/2/0"]
