@@ -11,6 +11,8 @@ Verbs:
     show       a picture of one field of a run (solver/show.py)
     mesh       the mesh of a case as .msh, .xdmf or .vtu (solver/meshio_export.py)
     sweep      a sweep spec: a run per point, locally or as a Slurm job array (solver/sweep)
+    map        the contact-loss map of an interface case: critical current against stack
+               pressure, per fixture, on the sweep machinery (solver/critical_map)
 
 Bad input ends every rank with exit status 2 and one line on standard error (from rank 0);
 the case is read and validated on rank 0 and the verdict broadcast, so no rank can hang. A
@@ -60,11 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     mats = sub.add_parser("materials", help="list the library or show one entry")
     mats.add_argument("name", nargs="?")
     from solver import meshio_export, show  # verbs that live in their own modules
+    from solver.critical_map import cli as map_cli
     from solver.sweep import cli as sweep_cli
 
     show.add_parser(sub)
     meshio_export.add_parser(sub)
     sweep_cli.add_parser(sub)
+    map_cli.add_parser(sub)
     return p
 
 

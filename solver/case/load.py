@@ -21,6 +21,7 @@ from solver.case import limits
 from solver.case.petsc_check import check_petsc_options
 from solver.case.schema import (
     CASE,
+    CRITICAL_CURRENT,
     NUMBER,
     NUMBER_OR_NAME,
     PRELOAD,
@@ -523,18 +524,58 @@ def _protocol(doc: dict[str, Any], cathode_capacity: float | None) -> tuple[Step
     return tuple(steps)
 
 
+MAP_KEYS = ("pressure_MPa", "fixture")
+"""The ``[[measured]]`` keys of a measured critical current only."""
+
+
 def _check_measured(points: list[dict[str, Any]]) -> None:
     """Each measured point names a series column and exactly one of time_h, capacity."""
     from solver.io.series import COLUMNS
 
     for i, point in enumerate(points):
         key = f"measured.{i}"
+        if point["column"] == CRITICAL_CURRENT:
+            raise CaseError(f"{key}.column", f"got {CRITICAL_CURRENT!r}; a measured critical "
+                            "current belongs to an interface case (geometry.builder = "
+                            "'interface'), whose contact-loss map (ssb map) draws it")
+        for k in MAP_KEYS:
+            if k in point:
+                raise CaseError(f"{key}.{k}", f"applies only to column = {CRITICAL_CURRENT!r} "
+                                "of an interface case")
         if point["column"] not in COLUMNS:
             raise CaseError(f"{key}.column", f"got {point['column']!r}; not a series.csv column"
                             + _suggest(point["column"], list(COLUMNS)))
         at = [k for k in ("time_h", "capacity_mAh_cm2") if k in point]
         if len(at) != 1:
             raise CaseError(key, f"needs exactly one of time_h, capacity_mAh_cm2 (got {at or 'none'})")
+
+
+def check_critical_currents(points: list[dict[str, Any]], fixtures: tuple[str, ...]) -> None:
+    """The measured critical currents of an interface case: ``pressure_MPa`` (and an optional
+    ``fixture`` of ``fixtures``) instead of a time or a capacity, a value > 0; the keys of a
+    critical current are refused on the other measured points."""
+    for i, point in enumerate(points):
+        key = f"measured.{i}"
+        if point["column"] != CRITICAL_CURRENT:
+            for k in MAP_KEYS:
+                if k in point:
+                    raise CaseError(f"{key}.{k}", f"applies only to column = "
+                                    f"{CRITICAL_CURRENT!r}")
+            continue
+        if "pressure_MPa" not in point:
+            raise CaseError(f"{key}.pressure_MPa", "missing: a measured critical current is "
+                            "at a stack pressure")
+        for k in ("time_h", "capacity_mAh_cm2"):
+            if k in point:
+                raise CaseError(f"{key}.{k}", "does not apply to a critical current (it is "
+                                "at pressure_MPa, in fixture)")
+        if not point["value"] > 0.0:
+            raise CaseError(f"{key}.value", f"got {point['value']!r}; a critical current "
+                            "is > 0 (mA/cm^2)")
+        fixture = point.get("fixture")
+        if fixture is not None and fixture not in fixtures:
+            raise CaseError(f"{key}.fixture", f"got {fixture!r}; allowed: "
+                            + ", ".join(repr(f) for f in fixtures))
 
 
 def _check_temperature_ranges(layers, temperature_C: float) -> None:
@@ -691,8 +732,11 @@ def validate_overrides(doc: dict[str, Any], overrides: Iterable[tuple[list[str],
     geometry = doc.get("geometry")
     if isinstance(geometry, dict) and geometry.get("builder") == "interface":
         from solver.case import interface_case
+        from solver.interface_protocol import FIXTURES as INTERFACE_FIXTURES
 
-        return interface_case.freeze(_walk(interface_case.CASE, doc, ""), CaseError)
+        resolved = _walk(interface_case.CASE, doc, "")
+        check_critical_currents(resolved["measured"], INTERFACE_FIXTURES)
+        return interface_case.freeze(resolved, CaseError)
     notes = _switch_fixture(doc) if any(p == ["fixture", "type"] for p, _ in overrides) else []
     numerics = doc.setdefault("numerics", {})
     if isinstance(numerics, dict):  # else the walker names the key

@@ -223,10 +223,24 @@ MEASUREMENT = Table(
         "temperature_C": Leaf(
             NUMBER, None, (above_absolute_zero, finite),
             "measured at this temperature: drawn only beside runs at it (default: any)"),
+        "pressure_MPa": Leaf(
+            NUMBER, None, (non_negative, at_most(MAX_PRESSURE_MPA)),
+            "critical_current_mA_cm2 only: the stack pressure it was measured at, MPa"),
+        "fixture": Leaf(
+            (str,), None, (),
+            "critical_current_mA_cm2 only: the fixture type it was measured in (default: the "
+            "case's fixture.type)"),
         "source": Leaf((str,), REQUIRED, (), "the paper and where in it"),
     }
 )
-"""A measured point the plots draw beside the simulated curve (one of time_h, capacity)."""
+"""A measured point the plots draw beside the simulated curve (one of time_h, capacity).
+
+An interface case may also carry measured critical currents, ``column =
+"critical_current_mA_cm2"`` with ``pressure_MPa`` (and ``fixture``) instead of a time or a
+capacity: ``ssb map`` draws them beside the simulated ones (:mod:`solver.critical_map`)."""
+
+CRITICAL_CURRENT = "critical_current_mA_cm2"
+"""The ``[[measured]]`` column of a measured critical current (not a series.csv column)."""
 
 CASE = Table(
     {

@@ -20,6 +20,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from solver.case.schema import CRITICAL_CURRENT
 from solver.io.series import read_series
 
 plt.rcParams["axes.formatter.useoffset"] = False  # 5.0001 is 5.0001, not 1e-4 + 5
@@ -93,7 +94,8 @@ def label(column: str) -> str:
 
 def read_measured(run: Path) -> list[Measured]:
     """The ``[[measured]]`` points of the case in a run directory (none without case.toml),
-    without those measured at another temperature than the run's."""
+    without those measured at another temperature than the run's and without the measured
+    critical currents (a map's: :mod:`solver.critical_map`)."""
     path = Path(run) / "case.toml"
     if not path.is_file():
         return []
@@ -101,7 +103,14 @@ def read_measured(run: Path) -> list[Measured]:
     run_temperature = doc.get("conditions", {}).get("temperature_C", DEFAULT_TEMPERATURE_C)
     return [Measured(p["column"], p["value"], p.get("time_h"), p.get("capacity_mAh_cm2"),
                      p.get("source", "")) for p in doc.get("measured", [])
-            if abs(p.get("temperature_C", run_temperature) - run_temperature) < 0.05]
+            if p["column"] != CRITICAL_CURRENT
+            and at_temperature(p, run_temperature)]
+
+
+def at_temperature(point: dict, temperature_C: float) -> bool:
+    """Whether a ``[[measured]]`` entry was measured at ``temperature_C`` (or says no
+    temperature: then at any)."""
+    return abs(point.get("temperature_C", temperature_C) - temperature_C) < 0.05
 
 
 def _read(label_: str, run: Path) -> _Run:

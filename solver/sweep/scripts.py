@@ -80,7 +80,7 @@ _SLURM = """\
 #   sbatch --array=3,7 {root}/{slurm}      only points 3 and 7
 #   sbatch --array=0-{last}%10 ...          at most 10 at a time
 # A point finished before (summary.json: completed) is skipped, so resubmitting runs the
-# rest. Collect the table afterwards: ssb sweep {spec} --out {root} --collect
+# rest. Collect the table afterwards: {collect}
 #SBATCH --job-name=ssb-{name}
 #SBATCH --array=0-{last}
 #SBATCH --ntasks={ranks}
@@ -100,7 +100,7 @@ _BATCH = """\
 #!/bin/bash
 # Every point of the sweep '{name}' ({npoints} points), one after the other, on this machine
 # or inside one batch allocation. A failed point is reported and the next one runs; finished
-# points are skipped. Then: ssb sweep {spec} --out {root} --collect
+# points are skipped. Then: {collect}
 
 {environment}
 {functions}
@@ -137,13 +137,17 @@ def _cases(sweep_dir: SweepDir) -> str:
 
 
 def write_scripts(sweep_dir: SweepDir, ranks: int, python: str = sys.executable,
-                  mpirun: str | None = None) -> tuple[Path, Path]:
-    """Write ``slurm_array.sh`` and ``run_all.sh`` into the sweep directory."""
+                  mpirun: str | None = None, collect: str | None = None) -> tuple[Path, Path]:
+    """Write ``slurm_array.sh`` and ``run_all.sh`` into the sweep directory; their comments
+    name ``collect``, the command that collects the runs afterwards (default: ``ssb sweep
+    DIR/sweep.toml --out DIR --collect``)."""
     sweep, root = sweep_dir.sweep, sweep_dir.root
     q = shlex.quote
     fill = {
         "name": sweep.name, "npoints": len(sweep.points), "last": len(sweep.points) - 1,
-        "ranks": ranks, "root": root, "slurm": SLURM, "spec": q(str(root / "sweep.toml")),
+        "ranks": ranks, "root": root, "slurm": SLURM,
+        "collect": collect or (f"ssb sweep {q(str(root / 'sweep.toml'))} --out {q(str(root))} "
+                               "--collect"),
     }
     functions = _FUNCTIONS.format(
         root=_dq(root), python=_dq(python), mpirun=_dq(mpirun or find_mpirun() or "mpirun"),

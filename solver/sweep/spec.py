@@ -15,7 +15,8 @@
 
 A range is ``num`` values from ``start`` to ``stop``, both included, evenly spaced
 (``scale = "linear"``, the default) or in ratio (``"log"``). Every key is a dotted case key,
-as ``ssb run --set`` takes it. Each point is the base case with ``[sweep.set]`` and the point's
+as ``ssb run --set`` takes it; a varied key may be several joined by commas
+(``"protocol.1.current_mA_cm2,protocol.3.current_mA_cm2"``): each value sets them all. Each point is the base case with ``[sweep.set]`` and the point's
 values applied as ``--set`` assignments; every point's case is validated before anything runs,
 and every error is one :class:`SweepError` line naming the key, the value and what is allowed.
 """
@@ -117,6 +118,17 @@ def value_text(value: Any) -> str:
     return toml_literal(value)
 
 
+def _schema(doc: dict[str, Any]) -> Table:
+    """The schema of a base case: an interface case's (geometry.builder = "interface") or the
+    die stack's."""
+    geometry = doc.get("geometry")
+    if isinstance(geometry, dict) and geometry.get("builder") == "interface":
+        from solver.case.interface_case import CASE as INTERFACE_CASE
+
+        return INTERFACE_CASE
+    return CASE
+
+
 def check_key(dotted: str, doc: dict[str, Any], where: str) -> None:
     """Refuse a dotted key the case schema does not have (or an array entry the base lacks).
 
@@ -126,7 +138,7 @@ def check_key(dotted: str, doc: dict[str, Any], where: str) -> None:
     parts = dotted.split(".")
     if not all(parts):
         raise SweepError(where, f"got {dotted!r}; a dotted key has an empty part")
-    spec, node = CASE, doc
+    spec, node = _schema(doc), doc
     for i, part in enumerate(parts):
         here = ".".join(parts[: i + 1])
         if isinstance(spec, Table):
@@ -290,41 +302,65 @@ def load_sweep(path: str | Path) -> Sweep:
         raise SweepError("sweep.base", f"got {sweep.get('base')!r}; expected the path of the "
                          "base case file, relative to the spec")
     base = (path.parent / sweep["base"]).resolve()
-    try:
-        load_case(base)
-    except CaseError as err:
-        raise SweepError("sweep.base", f"{base}: {err}") from None
-    doc = tomllib.loads(base.read_text())
     combine = sweep.get("combine", "cartesian")
     if combine not in COMBINE:
         raise SweepError("sweep.combine", f"got {combine!r}; allowed: "
                          + ", ".join(repr(c) for c in COMBINE))
     name = sweep.get("name", path.stem)
+    fixed, raw = _table(sweep, "set"), _table(sweep, "vary")
+    return build_sweep(path, base, name, combine, fixed, raw, lambda: _collect(sweep))
+
+
+def tied_keys(key: str) -> list[str]:
+    """The dotted case keys a varied key sets: ``"protocol.1.current_mA_cm2,
+    protocol.3.current_mA_cm2"`` sets both to each value (one axis of the sweep)."""
+    return [part.strip() for part in key.split(",")]
+
+
+def build_sweep(path: str | Path, base: str | Path, name: str, combine: str,
+                fixed: dict[str, Any], raw: dict[str, Any], collect) -> Sweep:
+    """Expand the varied values of a base case into points and validate every point's case.
+
+    ``fixed`` and ``raw`` are ``[sweep.set]`` and ``[sweep.vary]`` (lists or ranges);
+    ``collect()`` returns the collected columns (checked after the keys). A sweep built in
+    code (``ssb map``) comes through here as a spec file's does.
+    """
+    path, base = Path(path), Path(base).resolve()
+    try:
+        load_case(base)
+    except CaseError as err:
+        raise SweepError("sweep.base", f"{base}: {err}") from None
+    doc = tomllib.loads(base.read_text())
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}", name):
         raise SweepError("sweep.name", f"got {name!r}; a plain name of letters, digits, '.', "
                          "'_', '+', '-' (it names the Slurm job)")
-    fixed, raw = _table(sweep, "set"), _table(sweep, "vary")
     if not raw:
         raise SweepError("sweep.vary", "missing: give at least one dotted key and its values")
     vary = {}
     for key, values in raw.items():
-        check_key(key, doc, f"sweep.vary.{key}")
-        if key in fixed:
-            raise SweepError(f"sweep.vary.{key}", "also in [sweep.set]; give it in one place")
+        for part in tied_keys(key):
+            check_key(part, doc, f"sweep.vary.{key}")
+            if part in fixed:
+                named = "" if part == key else f"{part!r} "
+                raise SweepError(f"sweep.vary.{key}", f"{named}also in [sweep.set]; give it in "
+                                 "one place")
         vary[key] = _values(values, f"sweep.vary.{key}")
     for key in fixed:
         check_key(key, doc, f"sweep.set.{key}")
     rows = _combine(vary, combine)
-    labels, width = _labels(list(vary)), max(3, len(str(len(rows) - 1)))
+    labels = _labels([tied_keys(k)[0] for k in vary])
+    labels = {k: labels[tied_keys(k)[0]] for k in vary}
+    width = max(3, len(str(len(rows) - 1)))
     base_sets = [f"{k}={toml_literal(v)}" for k, v in fixed.items()]
     points = []
     for i, values in enumerate(rows):
-        sets = (*base_sets, *(f"{k}={toml_literal(v)}" for k, v in values.items()))
+        sets = (*base_sets, *(f"{part}={toml_literal(v)}" for k, v in values.items()
+                              for part in tied_keys(k)))
         try:
             case = validate(doc, sets)
         except CaseError as err:
             shown = ", ".join(f"{k} = {toml_literal(v)}" for k, v in values.items())
             raise SweepError("", f"sweep point {i} ({shown}): {err}") from None
         points.append(Point(i, point_name(i, width, values, labels), values, sets, case))
-    return Sweep(path.resolve(), name, base, combine, _collect(sweep), dict(fixed), vary,
+    return Sweep(path.resolve(), name, base, combine, collect(), dict(fixed), vary,
                  tuple(points))
