@@ -23,7 +23,9 @@ def test_shipped_case_is_valid(path):
     hours = sum(step.duration_s for step in case.protocol) / S_PER_H
     charge = sum(step.current_mA_cm2 * step.duration_s / S_PER_H for step in case.protocol)
     for point in case.resolved["measured"]:
-        if "time_h" in point:
+        if point["column"] == "critical_current_mA_cm2":  # a point of the map (ssb map)
+            assert point["pressure_MPa"] > 0.0 and point["value"] > 0.0
+        elif "time_h" in point:
             assert 0.0 <= point["time_h"] <= hours * (1 + 1e-9)
         else:
             assert 0.0 < point["capacity_mAh_cm2"] <= charge * (1 + 1e-9)

@@ -6,10 +6,12 @@ lost, a grey cross where the run failed. The simulated critical current is the l
 the estimates (the midpoints) with a band from the highest kept to the lowest lost current;
 where every point kept (lost) contact a triangle up (down) at the highest (lowest) current
 says the critical current is beyond it. The case's measured critical currents of the panel's
-fixture are black diamonds, a legend entry per source.
+fixture are black diamonds, a legend entry per paper.
 """
 
 from __future__ import annotations
+
+import re
 
 from pathlib import Path
 from typing import Any
@@ -68,9 +70,15 @@ def _critical(ax, critical: list[dict[str, Any]]) -> None:
                     transform=moved, label=text)
 
 
+def _paper(source: str) -> str:
+    """The paper a source names, without where in it: 'Ham et al. 2023' of 'Ham et al. 2023
+    (Ham 2024, Fig. 2.11): springs, 1 MPa' (one legend entry per paper, not per point)."""
+    return re.split(r" \(|:|,", source, maxsplit=1)[0].strip() or source
+
+
 def _measured(ax, measured: list[dict[str, Any]]) -> None:
-    for source in dict.fromkeys(m["source"] for m in measured):
-        these = [m for m in measured if m["source"] == source]
+    for source in dict.fromkeys(_paper(m["source"]) for m in measured):
+        these = [m for m in measured if _paper(m["source"]) == source]
         ax.plot([m["pressure_MPa"] for m in these], [m["value"] for m in these], "D",
                 color="black", markersize=7, linestyle="none", label=f"measured: {source}",
                 zorder=4)
@@ -81,7 +89,7 @@ def write_plot(root: Path, grid: MapGrid, rows: list[dict[str, Any]],
     """Draw :func:`map_figure` into ``root / map.png``; returns its path."""
     fig = map_figure(grid, rows, critical)
     path = root / PLOT
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=120, bbox_inches="tight")  # the legend below the panels, whole
     plt.close(fig)
     return path
 
