@@ -7,6 +7,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from solver.sweep.cli import add_point_options
+
 
 def add_parser(sub) -> None:
     """Register ``ssb map`` on the command line's subparsers."""
@@ -24,20 +26,9 @@ def add_parser(sub) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="map directory (default runs/<case name>_map); running the map into it "
                         "again skips the points finished there")
-    p.add_argument("--jobs", "-j", type=int, default=None,
-                   help="points run at a time (default: the cores of this machine // --ranks)")
-    p.add_argument("--ranks", type=int, default=1,
-                   help="MPI ranks per point: mpirun -n R, the mpirun beside this Python")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                    help="override a case value at every point, as ssb run --set")
-    mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--slurm", action="store_true",
-                      help="write a Slurm job-array script and a bash script; run nothing")
-    mode.add_argument("--dry-run", action="store_true",
-                      help="validate every point and print its command; write nothing")
-    mode.add_argument("--collect", action="store_true",
-                      help="only collect map.csv, critical_current.csv and map.png from the "
-                           "points' runs")
+    add_point_options(p, "map.csv, critical_current.csv and map.png")
     p.set_defaults(handler=_cli)
 
 

@@ -15,6 +15,14 @@ def add_parser(sub) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="sweep directory (default runs/<sweep name>); running a sweep into it "
                         "again skips the points finished there")
+    add_point_options(p, "sweep.csv and sweep.png")
+    p.set_defaults(handler=_cli)
+
+
+def add_point_options(p, collected: str) -> None:
+    """The options of a command that runs points (``ssb sweep``, ``ssb map``): how many at a
+    time and on how many ranks, and the modes that run nothing (``collected``: what --collect
+    writes)."""
     p.add_argument("--jobs", "-j", type=int, default=None,
                    help="points run at a time (default: the cores of this machine // --ranks)")
     p.add_argument("--ranks", type=int, default=1,
@@ -25,8 +33,7 @@ def add_parser(sub) -> None:
     mode.add_argument("--dry-run", action="store_true",
                       help="validate every point and print its command; write nothing")
     mode.add_argument("--collect", action="store_true",
-                      help="only collect sweep.csv and sweep.png from the points' runs")
-    p.set_defaults(handler=_cli)
+                      help=f"only collect {collected} from the points' runs")
 
 
 def _cores() -> int:
