@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import shlex
-import sys
 from pathlib import Path
 
-from solver.sweep.cli import add_point_options
+from solver.sweep.cli import add_point_options, run_points
 
 
 def add_parser(sub) -> None:
@@ -90,22 +89,7 @@ def _cli(args) -> int:
 
 
 def _run(sweep_dir, grid, jobs: int, ranks: int) -> int:
-    from solver.sweep.pool import Pool
-
-    pool = Pool(sweep_dir, jobs, lambda p: sweep_dir.command(p, ranks),
-                say=lambda line: print(line, flush=True))
-    try:
-        outcomes = pool.run(list(grid.sweep.points))
-    except KeyboardInterrupt:
-        print("map interrupted: the same command again runs the points not finished",
-              file=sys.stderr)
-        _collect(sweep_dir, grid)
-        return 130
-    code = _collect(sweep_dir, grid)
-    failed = [o for o in outcomes.values() if o.status not in ("completed", "skipped")]
-    for o in failed:
-        print(f"failed: point {o.point.index} ({o.point.name}): {o.error}", file=sys.stderr)
-    return 1 if failed else code
+    return run_points(sweep_dir, jobs, ranks, "map", lambda: _collect(sweep_dir, grid))
 
 
 def _collect(sweep_dir, grid) -> int:

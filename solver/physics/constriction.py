@@ -28,7 +28,6 @@ being rigid and the Li sliding on it by micrometres at most. Implemented for the
 
 from __future__ import annotations
 
-
 import numpy as np
 import ufl
 from dolfinx import fem
@@ -36,6 +35,7 @@ from dolfinx.fem.petsc import LinearProblem
 from mpi4py import MPI
 
 from solver.physics.kinetics import Kinetics
+
 
 class Constriction:
     """The secondary current distribution on the Li surface nodes, for a contact set.
@@ -46,8 +46,7 @@ class Constriction:
             facets (facing the Li) and its bottom facets.
         weight: The area / volume weight of the mode (r in axisymmetry, 1 in plane strain).
         kinetics: R_ct and kappa.
-        li_lateral: P1 function (on the Li surface dofs ``li_dofs``) whose values are the
-            current lateral positions of the Li surface nodes (mm), kept up to date by the caller.
+        quadrature_degree: Of every form (P1 fields: 2 is exact).
     """
 
     def __init__(self, mesh, cell_tags, facet_tags, electrolyte_tag: int, surface_tag: int,
@@ -63,6 +62,7 @@ class Constriction:
         self.surface_x = coords[self.surface_dofs, 0]
         n_owned = V.dofmap.index_map.size_local
         self._owned_surface = self.surface_dofs[self.surface_dofs < n_owned]
+        self._owned_x = coords[self._owned_surface, 0]
         # the potential lives on the electrolyte: every Li node is held at 0 (unused)
         n_cells = mesh.topology.index_map(tdim).size_local + mesh.topology.index_map(tdim).num_ghosts
         li_cells = np.setdiff1d(np.arange(n_cells, dtype=np.int32), cell_tags.find(electrolyte_tag))
@@ -98,8 +98,8 @@ class Constriction:
     def solve(self, li_x: np.ndarray, li_chi: np.ndarray) -> tuple[np.ndarray, float]:
         """The local current density at the Li surface nodes at positions ``li_x`` with contact
         ``li_chi`` for a Li potential of 1 V (A/mm^2), and the total current through the
-        electrolyte surface for it (A, per unit depth in plane strain, per radian... as the
-        weight integrates). The caller scales both to the cell's current."""
+        electrolyte surface for it (A, integrated with the mode's weight: per mm of depth in
+        plane strain). The caller scales both to the cell's current."""
         xs, cs = self._gather(li_x, li_chi)
         self.chi_e.x.array[:] = 0.0
         self.chi_e.x.array[self.surface_dofs] = np.interp(self.surface_x, xs, cs)
@@ -108,7 +108,6 @@ class Constriction:
         self.phi.x.scatter_forward()
         total = self.comm.allreduce(fem.assemble_scalar(self._current_form), op=MPI.SUM)
         own = self._owned_surface
-        xe, pe = self._gather(self.phi.function_space.tabulate_dof_coordinates()[own, 0],
-                              self.phi.x.array[own])
+        xe, pe = self._gather(self._owned_x, self.phi.x.array[own])
         phi_li = np.interp(li_x, xe, pe)
         return li_chi * (1.0 - phi_li) / self.kinetics.r_ct, total

@@ -113,6 +113,12 @@ def _cli(args) -> int:
 
 
 def _run(sweep_dir, jobs: int, ranks: int) -> int:
+    return run_points(sweep_dir, jobs, ranks, "sweep", lambda: _collect(sweep_dir))
+
+
+def run_points(sweep_dir, jobs: int, ranks: int, what: str, collect) -> int:
+    """Run the points of ``sweep_dir`` in a pool, then ``collect()`` (its exit code), also
+    after Ctrl-C; 1 if a point failed. ``what`` names the command in the messages."""
     from solver.sweep.pool import Pool
 
     pool = Pool(sweep_dir, jobs, lambda p: sweep_dir.command(p, ranks),
@@ -120,11 +126,11 @@ def _run(sweep_dir, jobs: int, ranks: int) -> int:
     try:
         outcomes = pool.run(list(sweep_dir.sweep.points))
     except KeyboardInterrupt:
-        print("sweep interrupted: the same command again runs the points not finished",
+        print(f"{what} interrupted: the same command again runs the points not finished",
               file=sys.stderr)
-        _collect(sweep_dir)
+        collect()
         return 130
-    code = _collect(sweep_dir)
+    code = collect()
     failed = [o for o in outcomes.values() if o.status not in ("completed", "skipped")]
     for o in failed:
         print(f"failed: point {o.point.index} ({o.point.name}): {o.error}", file=sys.stderr)
