@@ -150,7 +150,8 @@ def worker_newton(spec: dict) -> dict:
     MPI = _mpi()
     comm = MPI.COMM_WORLD
     sets = {"geometry.mode": "3d", "geometry.radial_mesh_size_um": spec["radial_um"],
-            "numerics.linear_solver": spec["solver"]}
+            "numerics.linear_solver": spec["solver"],
+            "numerics.element_degree": spec.get("degree", 2)}
     case = _case(sets, protocol=True)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(comm.bcast(tmp if comm.rank == 0 else None))
@@ -433,16 +434,16 @@ def tables(dofs: dict, runs: list[dict]) -> str:
         if mode != "machine":
             out.append(f"| {mode} | {d['cells']} | {d['dofs']} | {d['dofs_before']} |")
     out += ["", "3-D, preload and creep steps, time per Newton iteration (s; slowest rank):", "",
-            "| dofs | ranks | solver | load | Newton its | its/step | assembly | material pts | "
+            "| dofs | P | ranks | solver | load | Newton its | its/step | assembly | material pts | "
             "linear: set-up | linear: total | Krylov its/solve | iteration | CPU/wall | "
             "peak MB/rank | p (MPa) |",
-            "|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
         it = per_iteration(r)
         krylov = f"{it['krylov']:.1f}" if r["solver"] == "gamg" else "-"
         its = ",".join(str(i) for i in r["iterations_per_step"])
         out.append(
-            f"| {r['dofs']} | {r['ranks']} | {r['solver']} | {r['load']:.2f} | "
+            f"| {r['dofs']} | {r.get('degree', 2)} | {r['ranks']} | {r['solver']} | {r['load']:.2f} | "
             f"{r['timings']['newton_iterations']} | {its} | {it['assembly']:.3f} | "
             f"{it['points']:.3f} | {it['setup']:.3f} | {it['solve']:.3f} | {krylov} | "
             f"{it['total']:.3f} | {r['stepping_cpu_s'] / r['stepping_s']:.2f} | "
@@ -478,6 +479,10 @@ def main() -> None:
     p.add_argument("--ranks", type=int, nargs="+", default=[1, 2])
     p.add_argument("--solvers", nargs="+", default=list(SOLVERS), choices=SOLVERS)
     p.add_argument("--sizes", nargs="+", help="labels of SIZES to run (default: all)")
+    p.add_argument("--radial", type=float, nargs="+",
+                   help="radial mesh sizes (um) to run instead of SIZES")
+    p.add_argument("--degree", type=int, default=2, choices=(1, 2),
+                   help="element degree of the displacement (default 2, the shipped case's)")
     p.add_argument("--out", type=Path, help="also write the tables as Markdown")
     p.add_argument("--json", type=Path, help="also write every measurement as JSON")
     p.add_argument("--crossover", action="store_true",
@@ -505,6 +510,8 @@ def main() -> None:
     sizes = QUICK_SIZES if args.quick else SIZES
     if args.sizes:
         sizes = {k: sizes[k] for k in args.sizes}
+    if args.radial:
+        sizes = {f"{r:g}um": r for r in args.radial}
     dofs = launch({"kind": "dofs"}, 1)
     runs = []
     for label, radial in sizes.items():
@@ -512,9 +519,10 @@ def main() -> None:
             for solver in args.solvers:
                 load = os.getloadavg()[0]
                 spec = {"kind": "newton", "radial_um": radial, "solver": solver,
-                        "floor": solver == "gamg"}
+                        "floor": solver == "gamg", "degree": args.degree}
                 r = launch(spec, ranks) | {"label": label, "ranks": ranks, "solver": solver,
-                                           "load": load, "radial_um": radial}
+                                           "load": load, "radial_um": radial,
+                                           "degree": args.degree}
                 runs.append(r)
                 it = per_iteration(r)
                 print(f"{label}: {r['dofs']} dofs, {ranks} rank(s), {solver}: "

@@ -12,6 +12,10 @@ from mpi4py import MPI
 
 import solver  # noqa: F401
 
+# test_parallel_invariants only collects tests of other modules for the 2-rank run (make test):
+# serially they already run where they are defined
+collect_ignore = [] if MPI.COMM_WORLD.size > 1 else ["test_parallel_invariants.py"]
+
 
 def stack_doc(**overrides) -> dict:
     """A three-layer die stack (cathode | separator | anode), elastic, rigid wall, 1 rank-cheap."""

@@ -74,13 +74,21 @@ def _shortened(path: Path) -> list[str]:
 
 
 MPIRUN = shutil.which("mpirun", path=str(Path(sys.executable).parent)) or shutil.which("mpirun")
-RANKS = [pytest.param(1, id="serial"),
-         pytest.param(2, id="2-ranks", marks=[
-             pytest.mark.mpi, pytest.mark.skipif(MPIRUN is None, reason="mpirun not found")])]
+TWO_RANKS_BY_DEFAULT = {"li_full_cell_fixed_gap", "li_stripping_0MPa"}
+"""A die stack and an interface case run on 2 ranks in the default suite; the other cases'
+2-rank runs are `slow` (make test-slow): 1 against 2 ranks with creep, wall contact, a meshed
+holder, a clearance and an interface (both current distributions) is in test_parallel."""
 
 
-@pytest.mark.parametrize("ranks", RANKS)
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def _runs(path: Path) -> list:
+    two = [pytest.mark.mpi, pytest.mark.skipif(MPIRUN is None, reason="mpirun not found")]
+    if path.stem not in TWO_RANKS_BY_DEFAULT:
+        two.append(pytest.mark.slow)
+    return [pytest.param(path, 1, id=f"{path.stem}-serial"),
+            pytest.param(path, 2, id=f"{path.stem}-2-ranks", marks=two)]
+
+
+@pytest.mark.parametrize(("path", "ranks"), [run for p in CASES for run in _runs(p)])
 def test_shipped_case_runs_shortened(path, ranks, tmp_path):
     out = tmp_path / "run"
     sets = [a for s in _shortened(path) for a in ("--set", s)]

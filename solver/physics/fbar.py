@@ -93,7 +93,10 @@ def modified_gradient(H: np.ndarray, Hg: np.ndarray, e_bar: np.ndarray, active: 
     (H elsewhere), with J_bar = (1 + e_bar) J_g: the cell-mean elastic volume change times the
     point's growth."""
     dJ, dJg = dilatation(H), dilatation(Hg)
-    log_ratio = np.where(active, np.log1p(e_bar) + np.log1p(dJg) - np.log1p(dJ), 0.0)
+    # a Newton trial that turns a point inside out (J <= 0) gives NaN here: the Newton finds
+    # the residual non-finite and the step is cut, so numpy's warning would only be noise
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_ratio = np.where(active, np.log1p(e_bar) + np.log1p(dJg) - np.log1p(dJ), 0.0)
     c_minus_1 = np.expm1(log_ratio / 3.0)
     H_bar = c_minus_1[:, None, None] * (I3 + H) + H
     J_bar = np.where(active, (1.0 + e_bar) * (1.0 + dJg), 1.0 + dJ)
