@@ -24,9 +24,11 @@ demo: venv
 	$(SSB) show $(OUT)/li_full_cell_fixed_gap --field von_mises_MPa --region anode
 	@echo "results: $(abspath $(OUT)) (series.csv, fields/fields.xdmf, summary.json, plots, pictures)"
 
-# Serial suite, then the parallel tests under mpirun -n 2.
+# Serial suite (TEST_JOBS pytest workers, each test in one process), then the parallel tests
+# under mpirun -n 2.
+TEST_JOBS ?= 2
 test: venv
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_JOBS)
 	$(MPIRUN) -n 2 $(PY) -m pytest -q -m "not slow" tests/test_parallel_invariants.py
 
 # The slow verification runs (finer or longer versions of default tests), a few minutes.
