@@ -151,7 +151,7 @@ def worker_newton(spec: dict) -> dict:
     comm = MPI.COMM_WORLD
     sets = {"geometry.mode": "3d", "geometry.radial_mesh_size_um": spec["radial_um"],
             "numerics.linear_solver": spec["solver"],
-            "numerics.element_degree": spec.get("degree", 2)}
+            "numerics.element_degree": spec.get("degree", 2), **spec.get("sets", {})}
     case = _case(sets, protocol=True)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(comm.bcast(tmp if comm.rank == 0 else None))
@@ -408,6 +408,15 @@ def launch(spec: dict, ranks: int) -> dict:
     return json.loads(lines[-1][len("RESULT "):])
 
 
+def _parse_set(assignment: str) -> tuple[str, object]:
+    """KEY=VALUE with VALUE read as TOML (a bare word as a string), like ssb run --set."""
+    key, _, value = assignment.partition("=")
+    try:
+        return key, tomllib.loads(f"v = {value}")["v"]
+    except tomllib.TOMLDecodeError:
+        return key, value
+
+
 def per_iteration(r: dict) -> dict:
     t, n = r["timings"], r["timings"]["newton_iterations"]
     assembly = t["jacobian_s"] + t["residual_s"]
@@ -481,6 +490,8 @@ def main() -> None:
     p.add_argument("--sizes", nargs="+", help="labels of SIZES to run (default: all)")
     p.add_argument("--radial", type=float, nargs="+",
                    help="radial mesh sizes (um) to run instead of SIZES")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                   help="a case key for the Newton runs, e.g. regions.anode.overrides.creep=none")
     p.add_argument("--degree", type=int, default=2, choices=(1, 2),
                    help="element degree of the displacement (default 2, the shipped case's)")
     p.add_argument("--out", type=Path, help="also write the tables as Markdown")
@@ -519,10 +530,11 @@ def main() -> None:
             for solver in args.solvers:
                 load = os.getloadavg()[0]
                 spec = {"kind": "newton", "radial_um": radial, "solver": solver,
-                        "floor": solver == "gamg", "degree": args.degree}
+                        "floor": solver == "gamg", "degree": args.degree,
+                        "sets": dict(_parse_set(a) for a in args.sets)}
                 r = launch(spec, ranks) | {"label": label, "ranks": ranks, "solver": solver,
                                            "load": load, "radial_um": radial,
-                                           "degree": args.degree}
+                                           "degree": args.degree, "sets": args.sets}
                 runs.append(r)
                 it = per_iteration(r)
                 print(f"{label}: {r['dofs']} dofs, {ranks} rank(s), {solver}: "
