@@ -409,12 +409,11 @@ def launch(spec: dict, ranks: int) -> dict:
 
 
 def _parse_set(assignment: str) -> tuple[str, object]:
-    """KEY=VALUE with VALUE read as TOML (a bare word as a string), like ssb run --set."""
-    key, _, value = assignment.partition("=")
-    try:
-        return key, tomllib.loads(f"v = {value}")["v"]
-    except tomllib.TOMLDecodeError:
-        return key, value
+    """KEY=VALUE as ``ssb run --set`` reads it (the value a TOML literal, else a string)."""
+    from solver.case.load import parse_set
+
+    path, value = parse_set(assignment)
+    return ".".join(path), value
 
 
 def per_iteration(r: dict) -> dict:
