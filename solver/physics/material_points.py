@@ -48,6 +48,21 @@ COMPONENTS = {
 }
 
 
+CHUNK_POINTS = 32768
+"""Points per pass through the law in :meth:`MaterialPoints.evaluate` (about 200 MB of
+temporaries in 3-D; a pass costs tens of milliseconds, so the loop's overhead is nil)."""
+
+
+@dataclass
+class Trial:
+    """The state a step would commit at every point: Cv^-1 - I, dp, q (MPa), Cauchy stress (MPa)."""
+
+    dcv: np.ndarray
+    dp: np.ndarray
+    q: np.ndarray
+    sigma: np.ndarray
+
+
 def components(mode: str) -> list[tuple[int, int]]:
     """The (i, j) entries of Grad u (and of P) that can be nonzero in ``mode``."""
     return COMPONENTS["3d" if mode == "3d" else "2d"]
@@ -139,10 +154,7 @@ class MaterialPoints:
         self.p = np.zeros(N)
         self.q = np.zeros(N)  # equivalent Mandel stress, MPa
         self.sigma = np.zeros((N, 3, 3))
-        self._basis = np.zeros((N, m, 3, 3))  # dGrad u along each stored component
-        for b, (i, j) in enumerate(self.comps):
-            self._basis[:, b, i, j] = 1.0
-        self.trial: hencky.PointUpdate | None = None
+        self.trial: Trial | None = None
         self._trial_dt = 0.0
         self._owned = slice(0, self.n_owned * self.n_points)
 
@@ -170,22 +182,26 @@ class MaterialPoints:
 
     def _full(self, compact: np.ndarray) -> np.ndarray:
         """(N, ..., m) compact components -> (N, ..., 3, 3)."""
+        if len(self.comps) == 9:  # 3-D: every entry, row by row
+            return compact.reshape(*compact.shape[:-1], 3, 3)
         out = np.zeros((*compact.shape[:-1], 3, 3))
         for a, (i, j) in enumerate(self.comps):
             out[..., i, j] = compact[..., a]
         return out
 
     def _compact(self, full: np.ndarray) -> np.ndarray:
+        if len(self.comps) == 9:
+            return full.reshape(*full.shape[:-2], 9)
         return np.stack([full[..., i, j] for i, j in self.comps], axis=-1)
 
     def evaluate(self) -> None:
         """Run the law at the current fields from the committed state; fill the quadrature
-        functions the forms read."""
+        functions the forms read. The points go through the law in chunks of CHUNK_POINTS:
+        the tangent's temporaries (a few (N, m, 3, 3) arrays) would otherwise peak at several
+        times the state's memory on a large mesh."""
         m = len(self.comps)
         X = self._evaluate_inputs()
-        G = X[:, :m]
-        H = self._full(G)
-        Fg = X[:, m:m + 9].reshape(-1, 3, 3)
+        N = len(X)
         mu, K, rate, k, s, n, liquid = (X[:, m + 9 + j] for j in range(7))
         dt = float(self.dt.value)
         liquid = liquid > 0.5
@@ -193,17 +209,16 @@ class MaterialPoints:
         if np.any(liquid):  # rate = 1/s there: s = 3 eta (1/s)
             s_floor, floored = liquid_scale(s, mu, dt)
             s, floored = np.where(liquid, s_floor, s), liquid & floored
-        o = m + 16
-        if self.f_bar:
-            e_bar, active = X[:, o], X[:, o + 1] > 0.5
-            o += 2
-            Hg = Fg - np.eye(3)
-            H_law, c, J_bar, _ = fbar.modified_gradient(H, Hg, e_bar, active)
-        else:
-            H_law = H
+        trial = Trial(np.empty((N, 3, 3)), np.empty(N), np.empty(N), np.empty((N, 3, 3)))
+        fields = [self.P_q, self.C_q, self.G_q]
+        fields += [self.dP_debar_q, self.ebar_q] if self.f_bar else []
+        fields += [self.dP_dtheta_q, self.theta_q] if self.coupled else []
+        out = {f.name: f.x.array.reshape(N, -1) for f in fields}
         try:
-            up = hencky.update(H_law, Fg - np.eye(3), mu, K, ViscousFlow(rate, k, s, n), self.dcv,
-                               dt)
+            for first in range(0, N, CHUNK_POINTS):
+                rows = slice(first, min(first + CHUNK_POINTS, N))
+                law = (mu[rows], K[rows], ViscousFlow(rate[rows], k[rows], s[rows], n[rows]))
+                self._evaluate_chunk(X[rows], law, floored[rows], dt, rows, trial, out)
         except np.linalg.LinAlgError:
             # a singular F (an iterate that folds a cell, e.g. in a line search): no stress
             # exists there; a non-finite residual makes Newton back off or the step be cut
@@ -211,20 +226,39 @@ class MaterialPoints:
             for q in (self.P_q, self.C_q):
                 q.x.array[:] = np.nan
             return
-        self.trial, self._trial_dt = up, dt
+        self.trial, self._trial_dt = trial, dt
         # explicit rate at the start of the step (committed stress), for the error estimate
         self._start_rate = rate * (np.maximum(self.q - k, 0.0) / s) ** n
         # liquid points relaxed within the step (Maxwell time eta / mu = s / (3 mu rate))
         relaxed = liquid & (s < RELAXED_FRACTION * 3.0 * mu * rate * dt)
         self._controlled = ~relaxed
+
+    def _evaluate_chunk(self, X, law, floored, dt, rows, trial, out) -> None:
+        """The law at the points ``rows``: their trial state into ``trial``, their entries of
+        the quadrature functions into ``out`` (views by function name)."""
+        m = len(self.comps)
+        G = X[:, :m]
+        H = self._full(G)
+        Fg = X[:, m:m + 9].reshape(-1, 3, 3)
+        mu, K, flow = law
+        o = m + 16
         if self.f_bar:
-            P, tangent_full, scale = self._f_bar_stress(up, H, c, J_bar, e_bar, active)
+            e_bar, active = X[:, o], X[:, o + 1] > 0.5
+            o += 2
+            H_law, c, J_bar, _ = fbar.modified_gradient(H, Fg - np.eye(3), e_bar, active)
         else:
-            P, tangent_full, scale = up.P, up.derivative(self._basis), 1.0
+            H_law = H
+        up = hencky.update(H_law, Fg - np.eye(3), mu, K, flow, self.dcv[rows], dt)
+        trial.dcv[rows], trial.dp[rows], trial.q[rows] = up.dcv, up.dp, up.q
+        trial.sigma[rows] = up.sigma
+        if self.f_bar:
+            P, tangent_full, scale = self._f_bar_stress(up, H, c, e_bar, active, out, rows)
+        else:
+            P, tangent_full, scale = up.P, up.gradient_tangent(self.comps), 1.0
         tangent = self._compact(tangent_full)  # (N, b, a) = dP_a / dG_b
-        self.P_q.x.array[:] = self._compact(P).ravel()
-        self.C_q.x.array[:] = np.swapaxes(tangent, 1, 2).ravel()
-        self.G_q.x.array[:] = G.ravel()
+        out["first_piola_q"][rows] = self._compact(P)
+        out["tangent_q"][rows] = np.swapaxes(tangent, 1, 2).reshape(len(G), m * m)
+        out["grad_u_q"][rows] = G
         if self.coupled:
             theta = X[:, o]
             dFg = X[:, o + 1:o + 10].reshape(-1, 3, 3)
@@ -237,32 +271,40 @@ class MaterialPoints:
                       - (2.0 / 3.0) * rel[:, None, None] * up.P)
             else:
                 dP = up.derivative(np.zeros_like(H), dFg, dmu, dK, ds, dk)
-            self.dP_dtheta_q.x.array[:] = self._compact(_scaled(scale, dP)).ravel()
-            self.theta_q.x.array[:] = theta
+            out["dP_dtheta_q"][rows] = self._compact(_scaled(scale, dP))
+            out["theta_q"][rows, 0] = theta
 
-    def _f_bar_stress(self, up, H, c, J_bar, e_bar, active):
+    def _f_bar_stress(self, up, H, c, e_bar, active, out, rows):
         """P = (J / J_bar)^(2/3) P(F_bar), its derivatives along Grad u (at fixed e_bar) and along
-        e_bar (stored in dP_debar_q), and the prefactor; plain F where not ``active``."""
+        e_bar (into ``out``), and the prefactor; plain F where not ``active``.
+
+        Along a unit direction E of Grad u, F_bar moves by c (E - (F^-T : E) F / 3) and, along
+        dJ_bar / J_bar, by c F / 3 (:func:`solver.physics.fbar.directions`): the law's
+        derivative is linear in the direction, so both come from its derivative along E (the
+        gradient tangent) and along F_bar's own F, taken once."""
         scale = np.where(active, (c * c) ** -1.0, 1.0)  # (J / J_bar)^(2/3) = c^-2
         F = np.eye(3) + H
-        d_grad, d_relative, trace = fbar.directions(F, c, J_bar, self._basis)
-        d_grad = np.where(active[:, None, None, None], d_grad, self._basis)
-        trace = np.where(active[:, None], trace, 0.0)
-        tangent = _scaled(scale, up.derivative(d_grad)
-                          + (2.0 / 3.0) * trace[:, :, None, None] * up.P[:, None])
+        F_inv_t = np.swapaxes(hencky.inverse(F), -1, -2)
+        trace = np.where(active[:, None], np.stack([F_inv_t[:, i, j] for i, j in self.comps],
+                                                   axis=-1), 0.0)  # F^-T : E
+        along_basis = up.gradient_tangent(self.comps)
+        along_F = up.derivative(F)
+        cb = np.where(active, c, 1.0)[:, None, None, None]
+        d_grad = cb * (along_basis - (trace / 3.0)[:, :, None, None] * along_F[:, None])
+        tangent = _scaled(scale, d_grad + (2.0 / 3.0) * trace[:, :, None, None] * up.P[:, None])
         # dJ_bar / J_bar = de_bar / (1 + e_bar)
         per = 1.0 / (1.0 + e_bar)
-        d_ebar = _scaled(scale * per, up.derivative(d_relative) - (2.0 / 3.0) * up.P)
+        d_ebar = _scaled(scale * per, (c / 3.0)[:, None, None] * along_F - (2.0 / 3.0) * up.P)
         d_ebar = np.where(active[:, None, None], d_ebar, 0.0)
-        self.dP_debar_q.x.array[:] = self._compact(d_ebar).ravel()
-        self.ebar_q.x.array[:] = e_bar
+        out["dP_debar_q"][rows] = self._compact(d_ebar)
+        out["ebar_q"][rows, 0] = e_bar
         return _scaled(scale, up.P), tangent, scale
 
     @staticmethod
     def _f_bar_growth(H, Fg, dFg, c, active):
         """The direction of F_bar and dJ_bar / J_bar = dJ_g / J_g along theta (zero where F
         is kept)."""
-        rel = np.where(active, np.einsum("nij,nji->n", np.linalg.inv(Fg), dFg), 0.0)
+        rel = np.where(active, np.einsum("nij,nji->n", hencky.inverse(Fg), dFg), 0.0)
         F = np.eye(3) + H
         return (c * rel / 3.0)[:, None, None] * F, rel
 
