@@ -59,6 +59,12 @@ CROSSOVER_SIZES = {"3d": (2000.0, 1300.0, 800.0, 600.0), "axisymmetric": (20.0, 
 """Radial mesh sizes (um) of the crossover; in axisymmetric form every layer is meshed at that
 size too (isotropic cells: about 125 k and 490 k dofs)."""
 QUICK_CROSSOVER_SIZES = {"3d": (2000.0, 1300.0), "axisymmetric": (40.0, 20.0)}
+INTERFACE_CASE = ROOT / "cases" / "li_stripping_45MPa.toml"
+INTERFACE_REFINE = (1.0, 2.0, 4.0)
+"""Divisors of the interface case's mesh sizes (10 um, and 1.25 um at the interface)."""
+INTERFACE_STEPS = 5
+AXISYMMETRIC_SIZES = {"ax-30k": 40.0, "ax-125k": 20.0, "ax-490k": 10.0}
+"""Axisymmetric die stack, every layer meshed at the radial size (um): isotropic cells."""
 SETUP_EVERY = 7
 """Newton iterations per AMG set-up in the crossover's cost of gamg: the runs of table 2 and
 tests/test_krylov.py keep the hierarchy for 6 to 8 iterations."""
@@ -149,10 +155,14 @@ def worker_newton(spec: dict) -> dict:
 
     MPI = _mpi()
     comm = MPI.COMM_WORLD
-    sets = {"geometry.mode": "3d", "geometry.radial_mesh_size_um": spec["radial_um"],
+    mode = spec.get("mode", "3d")
+    sets = {"geometry.mode": mode, "geometry.radial_mesh_size_um": spec["radial_um"],
             "numerics.linear_solver": spec["solver"],
-            "numerics.element_degree": spec.get("degree", 2), **spec.get("sets", {})}
-    case = _case(sets, protocol=True)
+            "numerics.element_degree": spec.get("degree", 2)}
+    if mode != "3d":  # isotropic cells: every layer at the radial size
+        for layer in ("cathode", "separator", "anode"):
+            sets[f"geometry.layers.{layer}.mesh_size_um"] = spec["radial_um"]
+    case = _case({**sets, **spec.get("sets", {})}, protocol=True)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(comm.bcast(tmp if comm.rank == 0 else None))
         run = Run(case, out, comm)
@@ -167,6 +177,7 @@ def worker_newton(spec: dict) -> dict:
 
         stepper = Stepper(case, run.model, run.solver, accepted)
         t0, c0 = time.perf_counter(), time.process_time()
+        _report_iterations(run.solver, steps, t0)
         try:
             stepper.run()
         except _Enough:
@@ -177,7 +188,8 @@ def worker_newton(spec: dict) -> dict:
     result = {
         "dofs": run.n_dofs,
         "field_split": run.solver.ksp.getPC().getType() == "fieldsplit",
-        "cells": run.stack.mesh.topology.index_map(3).size_global,
+        "mode": mode,
+        "cells": run.stack.mesh.topology.index_map(run.stack.mesh.topology.dim).size_global,
         "stepping_s": comm.allreduce(wall, op=MPI.MAX),
         "stepping_cpu_s": comm.allreduce(cpu, op=MPI.MAX),  # below the wall time: contention
         "timings": timings,
@@ -187,9 +199,89 @@ def worker_newton(spec: dict) -> dict:
         "stack_pressure_MPa": run.solver.plunger_reaction_N() / case.face_area_mm2,
         "peak_rss_MB": _peak_rss_mb(comm),
     }
-    if spec.get("floor"):
+    if spec.get("floor") and mode == "3d":
         result["floor"] = elasticity_floor(run.stack, case)
     return result
+
+
+def worker_interface(spec: dict) -> dict:
+    """The preload and the first INTERFACE_STEPS strip steps of the interface case, both mesh
+    sizes divided by ``refine``; timings reduced to the slowest rank."""
+    from solver.case import validate
+    from solver.interface_case_run import InterfaceRun
+    from solver.interface_run import InterfaceStepper
+
+    MPI = _mpi()
+    comm = MPI.COMM_WORLD
+    doc = tomllib.loads(INTERFACE_CASE.read_text())
+    doc.pop("measured", None)
+    geometry = doc["geometry"]
+    for key in ("mesh_size_um", "interface_mesh_size_um"):
+        geometry[key] = geometry[key] / spec["refine"]
+    doc.setdefault("output", {})["field_formats"] = []
+    case = validate(doc)
+    with tempfile.TemporaryDirectory() as tmp:
+        run = InterfaceRun(case, Path(comm.bcast(tmp if comm.rank == 0 else None)), comm)
+        run.log.handlers.clear()
+        run.setup()
+        steps = []
+
+        def accepted(row):
+            # Newton iterations since the last accepted row: the preload's solves (its row
+            # says 0) and any cut attempts included
+            steps.append(stepper.solver.timings["newton_iterations"] - sum(steps))
+            if row["step"] != "preload" and len(steps) > INTERFACE_STEPS:
+                raise _Enough
+
+        stepper = InterfaceStepper(run.model, case.stripping,
+                                   rtol=case.numerics["newton_rtol"], progress=accepted)
+        t0, c0 = time.perf_counter(), time.process_time()
+        _report_iterations(stepper.solver, steps, t0)
+        try:
+            stepper.run()
+        except _Enough:
+            pass
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    local = stepper.solver.timings
+    newton_s = sum(local[k] for k in ("jacobian_s", "residual_s", "material_points_s",
+                                      "pc_setup_s", "linear_solve_s"))
+    timings = {k: comm.allreduce(v, op=MPI.MAX) for k, v in local.items()}
+    return {
+        "outside_newton_s": comm.allreduce(wall - newton_s, op=MPI.MAX),
+        "dofs": run.n_dofs, "cells": run.cell.mesh.topology.index_map(2).size_global,
+        "stepping_s": comm.allreduce(wall, op=MPI.MAX),
+        "stepping_cpu_s": comm.allreduce(cpu, op=MPI.MAX), "timings": timings,
+        "iterations_per_step": steps, "accepted_steps": len(steps),
+        "stack_pressure_MPa": stepper.solver.plunger_reaction_N() / stepper.area,
+        "peak_rss_MB": _peak_rss_mb(comm),
+    }
+
+
+def _resident_mb() -> float:
+    """This process's resident set size now (MB)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _report_iterations(solver, steps: list, t0: float) -> None:
+    """A PROGRESS line on rank 0 after every Jacobian (a large run's Newton iterations take
+    minutes): iteration, accepted steps, elapsed time and the ranks' largest resident size."""
+    MPI = _mpi()
+    comm = MPI.COMM_WORLD
+    assemble = solver._assemble_jacobian
+
+    def reported():
+        assemble()
+        rss = comm.allreduce(_resident_mb(), op=MPI.MAX)
+        t = solver.timings
+        krylov = t["krylov_iterations"] / max(t["linear_solves"], 1)
+        if comm.rank == 0:
+            print(f"PROGRESS Newton iteration {t['newton_iterations']}, "
+                  f"{len(steps)} steps accepted, {time.perf_counter() - t0:.0f} s, "
+                  f"largest resident {rss:.0f} MB/rank, {t['linear_solves']} linear solves "
+                  f"so far ({krylov:.0f} Krylov its each)", flush=True)
+
+    solver._assemble_jacobian = reported
 
 
 def worker_linear(spec: dict) -> dict:
@@ -332,8 +424,10 @@ def elasticity_floor(stack, case) -> dict:
     def eps(w):
         return ufl.sym(ufl.grad(w))
 
-    a = (2.0 * mu * ufl.inner(eps(u), eps(v)) + lam * ufl.tr(eps(u)) * ufl.tr(eps(v))) * ufl.dx
-    ds = ufl.Measure("ds", domain=mesh, subdomain_data=stack.facet_tags)
+    dx = ufl.Measure("dx", domain=mesh, metadata={"quadrature_degree": 2 * (degree - 1)})
+    a = (2.0 * mu * ufl.inner(eps(u), eps(v)) + lam * ufl.tr(eps(u)) * ufl.tr(eps(v))) * dx
+    ds = ufl.Measure("ds", domain=mesh, subdomain_data=stack.facet_tags,
+                     metadata={"quadrature_degree": degree})
     p = fem.Constant(mesh, 5.0)
     L = -p * v[2] * ds(stack.facet_regions["plunger_face"])
     base = stack.facet_tags.find(stack.facet_regions["base_face"])
@@ -388,7 +482,8 @@ def elasticity_floor(stack, case) -> dict:
 def worker(spec: dict) -> None:
     import solver  # noqa: F401  (MPI before DOLFINx)
 
-    kinds = {"dofs": worker_dofs, "newton": worker_newton, "linear": worker_linear}
+    kinds = {"dofs": worker_dofs, "newton": worker_newton, "linear": worker_linear,
+             "interface": worker_interface}
     result = kinds[spec["kind"]](spec)
     if _mpi().COMM_WORLD.rank == 0:
         print("RESULT " + json.dumps(result), flush=True)
@@ -400,11 +495,22 @@ def launch(spec: dict, ranks: int) -> dict:
     """Run one worker under ``mpirun -n ranks`` and return its result."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
     cmd = [str(MPIRUN), "-n", str(ranks), sys.executable, __file__, "--worker", json.dumps(spec)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n"
-                           f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env,
+                                cwd=ROOT)
+        stdout = []
+        for line in proc.stdout:  # PROGRESS lines as they come, to stderr
+            stdout.append(line)
+            if line.startswith("PROGRESS "):
+                print(f"  [{spec.get('solver', spec['kind'])}, {ranks} rank(s)] {line[9:]}",
+                      end="", file=sys.stderr, flush=True)
+        returncode = proc.wait()
+        err.seek(0)
+        stderr = err.read()
+    lines = [line for line in stdout if line.startswith("RESULT ")]
+    if returncode != 0 or not lines:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({returncode}):\n"
+                           f"{''.join(stdout)[-2000:]}\n{stderr[-4000:]}")
     return json.loads(lines[-1][len("RESULT "):])
 
 
@@ -441,30 +547,47 @@ def tables(dofs: dict, runs: list[dict]) -> str:
     for mode, d in dofs.items():
         if mode != "machine":
             out.append(f"| {mode} | {d['cells']} | {d['dofs']} | {d['dofs_before']} |")
-    out += ["", "3-D, preload and creep steps, time per Newton iteration (s; slowest rank):", "",
-            "| dofs | P | ranks | solver | load | Newton its | its/step | assembly | material pts | "
-            "linear: set-up | linear: total | Krylov its/solve | iteration | CPU/wall | "
-            "peak MB/rank | p (MPa) |",
-            "|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    stack = [r for r in runs if r["kind"] == "newton"]
+    interface = [r for r in runs if r["kind"] == "interface"]
+    if stack:
+        out += ["", *newton_table(stack)]
+    if any("floor" in r for r in stack):
+        out += ["", *floor_table(stack)]
+    if interface:
+        out += ["", *interface_table(interface)]
+    return "\n".join(out)
+
+
+def newton_table(runs: list[dict]) -> list[str]:
+    out = ["Die stack, preload and creep steps, time per Newton iteration (s; slowest rank):", "",
+           "| mode | dofs | P | ranks | solver | load | Newton its | its/step | assembly | "
+           "material pts | linear: set-up | linear: total | Krylov its/solve | iteration | "
+           "CPU/wall | peak MB/rank | p (MPa) |",
+           "|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
         it = per_iteration(r)
         krylov = f"{it['krylov']:.1f}" if r["solver"] == "gamg" else "-"
         its = ",".join(str(i) for i in r["iterations_per_step"])
         out.append(
-            f"| {r['dofs']} | {r.get('degree', 2)} | {r['ranks']} | {r['solver']} | {r['load']:.2f} | "
+            f"| {r.get('mode', '3d')} | {r['dofs']} | {r.get('degree', 2)} | {r['ranks']} | "
+            f"{r['solver']} | {r['load']:.2f} | "
             f"{r['timings']['newton_iterations']} | {its} | {it['assembly']:.3f} | "
             f"{it['points']:.3f} | {it['setup']:.3f} | {it['solve']:.3f} | {krylov} | "
             f"{it['total']:.3f} | {r['stepping_cpu_s'] / r['stepping_s']:.2f} | "
             f"{r['peak_rss_MB']:.0f} | {r['stack_pressure_MPa']:.10f} |")
-    out += ["", "Against MUMPS, and against one linear-elasticity solve (CG + GAMG, rtol 1e-8) "
-            "on the same mesh:", "",
-            "| dofs | ranks | GAMG / MUMPS per iteration | p: GAMG vs MUMPS (relative) | "
-            "elasticity: assembly, set-up, CG (its) | coupled iteration / elasticity solve | "
-            "linear part / (set-up + CG) |",
-            "|---:|---:|---:|---:|---|---:|---:|"]
+    return out
+
+
+def floor_table(runs: list[dict]) -> list[str]:
+    out = ["Against MUMPS, and against one linear-elasticity solve (CG + GAMG, rtol 1e-8) "
+           "on the same mesh:", "",
+           "| dofs | ranks | GAMG / MUMPS per iteration | p: GAMG vs MUMPS (relative) | "
+           "elasticity: assembly, set-up, CG (its) | coupled iteration / elasticity solve | "
+           "linear part / (set-up + CG) |",
+           "|---:|---:|---:|---:|---|---:|---:|"]
     keyed = {(r["label"], r["ranks"], r["solver"]): r for r in runs}
     for (label, ranks, solver), g in keyed.items():
-        if solver != "gamg":
+        if solver != "gamg" or "floor" not in g:
             continue
         m = keyed.get((label, ranks, "mumps"))
         gi = per_iteration(g)
@@ -478,7 +601,30 @@ def tables(dofs: dict, runs: list[dict]) -> str:
             f"| {g['dofs']} | {ranks} | {ratio} | {dp} | {f['assembly_s']:.3f}, "
             f"{f['pc_setup_s']:.3f}, {f['solve_s']:.3f} ({f['iterations']}) | "
             f"{gi['total'] / floor_total:.2f} | {gi['solve'] / floor_linear:.2f} |")
-    return "\n".join(out)
+    return out
+
+
+def interface_table(runs: list[dict]) -> list[str]:
+    out = ["Interface cell (li_stripping_45MPa, plane strain, MUMPS), the preload and "
+           f"{INTERFACE_STEPS} strip steps; per Newton iteration and per accepted step (the "
+           "preload's counted as one; s, slowest rank):",
+           "", "| mesh sizes (um) | dofs | ranks | load | Newton its | its/step | assembly | "
+           "material pts | linear | iteration | per step | of it outside the timed parts | CPU/wall | "
+           "peak MB/rank | p (MPa) |",
+           "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in runs:
+        it = per_iteration(r)
+        n, steps = r["timings"]["newton_iterations"], r["accepted_steps"]
+        per_step = r["stepping_s"] / steps
+        outside = r["outside_newton_s"] / steps  # contact set, current distribution, rows
+        its = ",".join(str(i) for i in r["iterations_per_step"])
+        out.append(
+            f"| {10 / r['refine']:g}, {1.25 / r['refine']:g} | {r['dofs']} | {r['ranks']} | "
+            f"{r['load']:.2f} | {n} | {its} | {it['assembly']:.3f} | {it['points']:.3f} | "
+            f"{it['solve']:.3f} | {it['total']:.3f} | {per_step:.3f} | {outside:.3f} | "
+            f"{r['stepping_cpu_s'] / r['stepping_s']:.2f} | {r['peak_rss_MB']:.0f} | "
+            f"{r['stack_pressure_MPa']:.6f} |")
+    return out
 
 
 def main() -> None:
@@ -493,6 +639,11 @@ def main() -> None:
                    help="a case key for the Newton runs, e.g. regions.anode.overrides.creep=none")
     p.add_argument("--degree", type=int, default=2, choices=(1, 2),
                    help="element degree of the displacement (default 2, the shipped case's)")
+    p.add_argument("--mode", choices=("3d", "axisymmetric"), default="3d",
+                   help="the die stack's mode (axisymmetric: AXISYMMETRIC_SIZES, isotropic cells)")
+    p.add_argument("--interface", action="store_true",
+                   help="also (with --no-stack: only) the interface case at three mesh sizes")
+    p.add_argument("--no-stack", action="store_true", help="no die-stack runs")
     p.add_argument("--out", type=Path, help="also write the tables as Markdown")
     p.add_argument("--json", type=Path, help="also write every measurement as JSON")
     p.add_argument("--crossover", action="store_true",
@@ -518,6 +669,10 @@ def main() -> None:
             args.json.write_text(json.dumps(rows, indent=1))
         return
     sizes = QUICK_SIZES if args.quick else SIZES
+    if args.mode == "axisymmetric":
+        sizes = dict(list(AXISYMMETRIC_SIZES.items())[:1]) if args.quick else AXISYMMETRIC_SIZES
+    if args.no_stack:
+        sizes = {}
     if args.sizes:
         sizes = {k: sizes[k] for k in args.sizes}
     if args.radial:
@@ -529,10 +684,10 @@ def main() -> None:
             for solver in args.solvers:
                 load = os.getloadavg()[0]
                 spec = {"kind": "newton", "radial_um": radial, "solver": solver,
-                        "floor": solver == "gamg", "degree": args.degree,
+                        "floor": solver == "gamg", "degree": args.degree, "mode": args.mode,
                         "sets": dict(_parse_set(a) for a in args.sets)}
-                r = launch(spec, ranks) | {"label": label, "ranks": ranks, "solver": solver,
-                                           "load": load, "radial_um": radial,
+                r = launch(spec, ranks) | {"kind": "newton", "label": label, "ranks": ranks,
+                                           "solver": solver, "load": load, "radial_um": radial,
                                            "degree": args.degree, "sets": args.sets}
                 runs.append(r)
                 it = per_iteration(r)
@@ -540,6 +695,17 @@ def main() -> None:
                       f"{it['total']:.3f} s per Newton iteration, load {load:.2f}", flush=True)
                 if args.json:  # after every run: a long benchmark keeps what it measured
                     args.json.write_text(json.dumps({"dofs": dofs, "runs": runs}, indent=1))
+    for refine in (INTERFACE_REFINE[:2] if args.quick else INTERFACE_REFINE) if args.interface else ():
+        for ranks in args.ranks:
+            load = os.getloadavg()[0]
+            r = launch({"kind": "interface", "refine": refine}, ranks) | {
+                "kind": "interface", "refine": refine, "ranks": ranks, "load": load}
+            runs.append(r)
+            print(f"interface / {refine:g}: {r['dofs']} dofs, {ranks} rank(s): "
+                  f"{r['stepping_s'] / r['accepted_steps']:.3f} s per step, load {load:.2f}",
+                  flush=True)
+            if args.json:
+                args.json.write_text(json.dumps({"dofs": dofs, "runs": runs}, indent=1))
     text = tables(dofs, runs)
     print(text)
     if args.out:

@@ -39,8 +39,10 @@ in the pull-back, int J sigma(F_bar) : grad_x v dv = int P : Grad v dV with
 P(F_bar) the law's first Piola stress at F_bar. e_bar is a field of the global system (one
 dof per vertex of the flowing regions), the projection its equation; the consistent tangent
 then follows from the derivatives of P along Grad u (at fixed e_bar), along e_bar and along
-theta (through J_g in J_bar), which :func:`directions` turns into derivatives of the law along
-F_bar. Homogeneous deformations are unchanged (J_bar = J).
+theta (through J_g in J_bar), taken as derivatives of the law along the directions of F_bar
+they produce (at fixed J_bar, a change dF of Grad u moves F_bar by c (dF - (F^-T : dF) F / 3);
+a relative change dJ_bar / J_bar moves it by c F / 3; c = (J_bar / J)^(1/3);
+:meth:`solver.physics.material_points.MaterialPoints._f_bar_stress`). Homogeneous deformations are unchanged (J_bar = J).
 J - 1 = I1(H) + I2(H) + I3(H), H = F - I, is written with the invariants of H, so that
 volumetric strains of 1e-10 keep their digits.
 
@@ -101,18 +103,3 @@ def modified_gradient(H: np.ndarray, Hg: np.ndarray, e_bar: np.ndarray, active: 
     H_bar = c_minus_1[:, None, None] * (I3 + H) + H
     J_bar = np.where(active, (1.0 + e_bar) * (1.0 + dJg), 1.0 + dJ)
     return H_bar, 1.0 + c_minus_1, J_bar, dJ
-
-
-def directions(F: np.ndarray, c: np.ndarray, J_bar: np.ndarray, basis: np.ndarray):
-    """The directions of F_bar that a change of Grad u along each ``basis`` direction (at fixed
-    J_bar) and a relative change dJ_bar / J_bar = 1 produce:
-
-        dF_bar = c (dF - (F^-T : dF) F / 3),     dF_bar / (dJ_bar / J_bar) = c F / 3,
-
-    and F^-T : dF (= dJ / J), for the derivative of the prefactor (J / J_bar)^(2/3).
-    """
-    F_inv_t = np.swapaxes(np.linalg.inv(F), -1, -2)
-    trace = np.einsum("nij,nbij->nb", F_inv_t, basis)  # F^-T : dF
-    d_grad = c[:, None, None, None] * (basis - trace[:, :, None, None] * F[:, None] / 3.0)
-    d_relative = (c / 3.0)[:, None, None] * F
-    return d_grad, d_relative, trace

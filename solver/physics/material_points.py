@@ -245,7 +245,7 @@ class MaterialPoints:
         if self.f_bar:
             e_bar, active = X[:, o], X[:, o + 1] > 0.5
             o += 2
-            H_law, c, J_bar, _ = fbar.modified_gradient(H, Fg - np.eye(3), e_bar, active)
+            H_law, c, _, _ = fbar.modified_gradient(H, Fg - np.eye(3), e_bar, active)
         else:
             H_law = H
         up = hencky.update(H_law, Fg - np.eye(3), mu, K, flow, self.dcv[rows], dt)
@@ -279,7 +279,7 @@ class MaterialPoints:
         e_bar (into ``out``), and the prefactor; plain F where not ``active``.
 
         Along a unit direction E of Grad u, F_bar moves by c (E - (F^-T : E) F / 3) and, along
-        dJ_bar / J_bar, by c F / 3 (:func:`solver.physics.fbar.directions`): the law's
+        dJ_bar / J_bar, by c F / 3 (:mod:`solver.physics.fbar`): the law's
         derivative is linear in the direction, so both come from its derivative along E (the
         gradient tangent) and along F_bar's own F, taken once."""
         scale = np.where(active, (c * c) ** -1.0, 1.0)  # (J / J_bar)^(2/3) = c^-2
