@@ -176,13 +176,7 @@ def worker_newton(spec: dict) -> dict:
                 raise _Enough
 
         stepper = Stepper(case, run.model, run.solver, accepted)
-        t0, c0 = time.perf_counter(), time.process_time()
-        _report_iterations(run.solver, steps, t0)
-        try:
-            stepper.run()
-        except _Enough:
-            pass
-        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        wall, cpu = _run_until_enough(stepper, run.solver, steps)
         comm.barrier()
     timings = {k: comm.allreduce(v, op=MPI.MAX) for k, v in run.solver.timings.items()}
     result = {
@@ -210,6 +204,7 @@ def worker_interface(spec: dict) -> dict:
     from solver.case import validate
     from solver.interface_case_run import InterfaceRun
     from solver.interface_run import InterfaceStepper
+    from solver.numerics.newton import TIMERS
 
     MPI = _mpi()
     comm = MPI.COMM_WORLD
@@ -235,16 +230,9 @@ def worker_interface(spec: dict) -> dict:
 
         stepper = InterfaceStepper(run.model, case.stripping,
                                    rtol=case.numerics["newton_rtol"], progress=accepted)
-        t0, c0 = time.perf_counter(), time.process_time()
-        _report_iterations(stepper.solver, steps, t0)
-        try:
-            stepper.run()
-        except _Enough:
-            pass
-        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        wall, cpu = _run_until_enough(stepper, stepper.solver, steps)
     local = stepper.solver.timings
-    newton_s = sum(local[k] for k in ("jacobian_s", "residual_s", "material_points_s",
-                                      "pc_setup_s", "linear_solve_s"))
+    newton_s = sum(local[k] for k in TIMERS)
     timings = {k: comm.allreduce(v, op=MPI.MAX) for k, v in local.items()}
     return {
         "outside_newton_s": comm.allreduce(wall - newton_s, op=MPI.MAX),
@@ -255,6 +243,17 @@ def worker_interface(spec: dict) -> dict:
         "stack_pressure_MPa": stepper.solver.plunger_reaction_N() / stepper.area,
         "peak_rss_MB": _peak_rss_mb(comm),
     }
+
+
+def _run_until_enough(stepper, solver, steps: list) -> tuple[float, float]:
+    """Run ``stepper`` until its callback raises _Enough, with PROGRESS lines; (wall, CPU) s."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    _report_iterations(solver, steps, t0)
+    try:
+        stepper.run()
+    except _Enough:
+        pass
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def _resident_mb() -> float:
