@@ -51,8 +51,9 @@ def _t(a):
 
 
 def inverse(A: np.ndarray) -> np.ndarray:
-    """Inverses of (..., 3, 3) matrices by the adjugate, A^-1 = adj(A) / det(A): three times
-    faster than LAPACK's per-matrix LU at these sizes. A singular matrix raises
+    """Inverses of (..., 3, 3) matrices by the adjugate, A^-1 = adj(A) / det(A): about 2.4
+    times faster than :func:`numpy.linalg.inv`'s per-matrix LU (32 768 matrices: 10 ms against
+    25 ms). A singular matrix raises
     :class:`numpy.linalg.LinAlgError`, as :func:`numpy.linalg.inv` does."""
     a = [[A[..., i, j] for j in range(3)] for i in range(3)]
     cof = np.empty_like(A)
