@@ -91,6 +91,16 @@ def _case(sets: dict, protocol: bool):
     return validate(doc)
 
 
+def _mesh_sets(mode: str, radial_um: float) -> dict:
+    """The mode and the radial mesh size; in the 2-D modes every layer is meshed at that size
+    too (isotropic cells), in 3-D the layers keep the case's axial sizes."""
+    sets = {"geometry.mode": mode, "geometry.radial_mesh_size_um": radial_um}
+    if mode != "3d":
+        for layer in ("cathode", "separator", "anode"):
+            sets[f"geometry.layers.{layer}.mesh_size_um"] = radial_um
+    return sets
+
+
 def _peak_rss_mb(comm) -> float:
     """Largest peak resident set size over the ranks (MB; Linux reports kB)."""
     return comm.allreduce(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
@@ -156,13 +166,9 @@ def worker_newton(spec: dict) -> dict:
     MPI = _mpi()
     comm = MPI.COMM_WORLD
     mode = spec.get("mode", "3d")
-    sets = {"geometry.mode": mode, "geometry.radial_mesh_size_um": spec["radial_um"],
-            "numerics.linear_solver": spec["solver"],
-            "numerics.element_degree": spec.get("degree", 2)}
-    if mode != "3d":  # isotropic cells: every layer at the radial size
-        for layer in ("cathode", "separator", "anode"):
-            sets[f"geometry.layers.{layer}.mesh_size_um"] = spec["radial_um"]
-    case = _case({**sets, **spec.get("sets", {})}, protocol=True)
+    sets = {**_mesh_sets(mode, spec["radial_um"]), "numerics.linear_solver": spec["solver"],
+            "numerics.element_degree": spec.get("degree", 2), **spec.get("sets", {})}
+    case = _case(sets, protocol=True)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(comm.bcast(tmp if comm.rank == 0 else None))
         run = Run(case, out, comm)
@@ -293,11 +299,7 @@ def worker_linear(spec: dict) -> dict:
     from solver.run import Run
 
     comm = _mpi().COMM_WORLD
-    sets = {"geometry.mode": spec["mode"], "geometry.radial_mesh_size_um": spec["radial_um"],
-            "numerics.linear_solver": "mumps"}
-    if spec["mode"] != "3d":
-        for layer in ("cathode", "separator", "anode"):
-            sets[f"geometry.layers.{layer}.mesh_size_um"] = spec["radial_um"]
+    sets = {**_mesh_sets(spec["mode"], spec["radial_um"]), "numerics.linear_solver": "mumps"}
     case = _case(sets, protocol=True)
 
     def stop(state, event):
