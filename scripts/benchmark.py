@@ -61,7 +61,7 @@ size too (isotropic cells: about 125 k and 490 k dofs)."""
 QUICK_CROSSOVER_SIZES = {"3d": (2000.0, 1300.0), "axisymmetric": (40.0, 20.0)}
 INTERFACE_CASE = ROOT / "cases" / "li_stripping_45MPa.toml"
 INTERFACE_REFINE = (1.0, 2.0, 4.0)
-"""Divisors of the interface case's mesh sizes (10 um, and 1.25 um at the interface)."""
+"""Divisors of the interface case's two mesh sizes (the bulk and the interface's)."""
 INTERFACE_STEPS = 5
 AXISYMMETRIC_SIZES = {"ax-30k": 40.0, "ax-125k": 20.0, "ax-490k": 10.0}
 """Axisymmetric die stack, every layer meshed at the radial size (um): isotropic cells."""
@@ -242,6 +242,7 @@ def worker_interface(spec: dict) -> dict:
     timings = {k: comm.allreduce(v, op=MPI.MAX) for k, v in local.items()}
     return {
         "outside_newton_s": comm.allreduce(wall - newton_s, op=MPI.MAX),
+        "mesh_sizes_um": [geometry["mesh_size_um"], geometry["interface_mesh_size_um"]],
         "dofs": run.n_dofs, "cells": run.cell.mesh.topology.index_map(2).size_global,
         "stepping_s": comm.allreduce(wall, op=MPI.MAX),
         "stepping_cpu_s": comm.allreduce(cpu, op=MPI.MAX), "timings": timings,
@@ -620,12 +621,18 @@ def interface_table(runs: list[dict]) -> list[str]:
         outside = r["outside_newton_s"] / steps  # contact set, current distribution, rows
         its = ",".join(str(i) for i in r["iterations_per_step"])
         out.append(
-            f"| {10 / r['refine']:g}, {1.25 / r['refine']:g} | {r['dofs']} | {r['ranks']} | "
+            f"| {', '.join(f'{h:g}' for h in r['mesh_sizes_um'])} | {r['dofs']} | {r['ranks']} | "
             f"{r['load']:.2f} | {n} | {its} | {it['assembly']:.3f} | {it['points']:.3f} | "
             f"{it['solve']:.3f} | {it['total']:.3f} | {per_step:.3f} | {outside:.3f} | "
             f"{r['stepping_cpu_s'] / r['stepping_s']:.2f} | {r['peak_rss_MB']:.0f} | "
             f"{r['stack_pressure_MPa']:.6f} |")
     return out
+
+
+def _keep(path: Path | None, dofs: dict, runs: list[dict]) -> None:
+    """Write every measurement so far (after each run: a long benchmark keeps what it measured)."""
+    if path:
+        path.write_text(json.dumps({"dofs": dofs, "runs": runs}, indent=1))
 
 
 def main() -> None:
@@ -694,9 +701,9 @@ def main() -> None:
                 it = per_iteration(r)
                 print(f"{label}: {r['dofs']} dofs, {ranks} rank(s), {solver}: "
                       f"{it['total']:.3f} s per Newton iteration, load {load:.2f}", flush=True)
-                if args.json:  # after every run: a long benchmark keeps what it measured
-                    args.json.write_text(json.dumps({"dofs": dofs, "runs": runs}, indent=1))
-    for refine in (INTERFACE_REFINE[:2] if args.quick else INTERFACE_REFINE) if args.interface else ():
+                _keep(args.json, dofs, runs)
+    refinements = (INTERFACE_REFINE[:2] if args.quick else INTERFACE_REFINE) if args.interface else ()
+    for refine in refinements:
         for ranks in args.ranks:
             load = os.getloadavg()[0]
             r = launch({"kind": "interface", "refine": refine}, ranks) | {
@@ -705,8 +712,7 @@ def main() -> None:
             print(f"interface / {refine:g}: {r['dofs']} dofs, {ranks} rank(s): "
                   f"{r['stepping_s'] / r['accepted_steps']:.3f} s per step, load {load:.2f}",
                   flush=True)
-            if args.json:
-                args.json.write_text(json.dumps({"dofs": dofs, "runs": runs}, indent=1))
+            _keep(args.json, dofs, runs)
     text = tables(dofs, runs)
     print(text)
     if args.out:
