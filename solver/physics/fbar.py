@@ -42,7 +42,8 @@ then follows from the derivatives of P along Grad u (at fixed e_bar), along e_ba
 theta (through J_g in J_bar), taken as derivatives of the law along the directions of F_bar
 they produce (at fixed J_bar, a change dF of Grad u moves F_bar by c (dF - (F^-T : dF) F / 3);
 a relative change dJ_bar / J_bar moves it by c F / 3; c = (J_bar / J)^(1/3);
-:meth:`solver.physics.material_points.MaterialPoints._f_bar_stress`). Homogeneous deformations are unchanged (J_bar = J).
+:meth:`solver.physics.material_points.MaterialPoints._f_bar_stress`). Homogeneous deformations
+are unchanged (J_bar = J).
 J - 1 = I1(H) + I2(H) + I3(H), H = F - I, is written with the invariants of H, so that
 volumetric strains of 1e-10 keep their digits.
 
@@ -91,8 +92,8 @@ def elastic_dilatation_ufl(H, Hg):
 
 
 def modified_gradient(H: np.ndarray, Hg: np.ndarray, e_bar: np.ndarray, active: np.ndarray):
-    """(H_bar = F_bar - I, c = (J_bar / J)^(1/3), J_bar, J - 1) at points where ``active``
-    (H elsewhere), with J_bar = (1 + e_bar) J_g: the cell-mean elastic volume change times the
+    """(H_bar = F_bar - I, c = (J_bar / J)^(1/3)) at points where ``active`` (H and 1
+    elsewhere), with J_bar = (1 + e_bar) J_g: the cell-mean elastic volume change times the
     point's growth."""
     dJ, dJg = dilatation(H), dilatation(Hg)
     # a Newton trial that turns a point inside out (J <= 0) gives NaN here: the Newton finds
@@ -101,5 +102,4 @@ def modified_gradient(H: np.ndarray, Hg: np.ndarray, e_bar: np.ndarray, active: 
         log_ratio = np.where(active, np.log1p(e_bar) + np.log1p(dJg) - np.log1p(dJ), 0.0)
     c_minus_1 = np.expm1(log_ratio / 3.0)
     H_bar = c_minus_1[:, None, None] * (I3 + H) + H
-    J_bar = np.where(active, (1.0 + e_bar) * (1.0 + dJg), 1.0 + dJ)
-    return H_bar, 1.0 + c_minus_1, J_bar, dJ
+    return H_bar, 1.0 + c_minus_1

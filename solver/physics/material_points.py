@@ -245,7 +245,7 @@ class MaterialPoints:
         if self.f_bar:
             e_bar, active = X[:, o], X[:, o + 1] > 0.5
             o += 2
-            H_law, c, _, _ = fbar.modified_gradient(H, Fg - np.eye(3), e_bar, active)
+            H_law, c = fbar.modified_gradient(H, Fg - np.eye(3), e_bar, active)
         else:
             H_law = H
         up = hencky.update(H_law, Fg - np.eye(3), mu, K, flow, self.dcv[rows], dt)
