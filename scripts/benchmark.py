@@ -611,8 +611,8 @@ def interface_table(runs: list[dict]) -> list[str]:
            f"{INTERFACE_STEPS} strip steps; per Newton iteration and per accepted step (the "
            "preload's counted as one; s, slowest rank):",
            "", "| mesh sizes (um) | dofs | ranks | load | Newton its | its/step | assembly | "
-           "material pts | linear | iteration | per step | of it outside the timed parts | CPU/wall | "
-           "peak MB/rank | p (MPa) |",
+           "material pts | linear | iteration | per step | of it outside the timed parts | "
+           "CPU/wall | peak MB/rank | p (MPa) |",
            "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
         it = per_iteration(r)
@@ -702,8 +702,8 @@ def main() -> None:
                 print(f"{label}: {r['dofs']} dofs, {ranks} rank(s), {solver}: "
                       f"{it['total']:.3f} s per Newton iteration, load {load:.2f}", flush=True)
                 _keep(args.json, dofs, runs)
-    refinements = (INTERFACE_REFINE[:2] if args.quick else INTERFACE_REFINE) if args.interface else ()
-    for refine in refinements:
+    refinements = INTERFACE_REFINE[:2] if args.quick else INTERFACE_REFINE
+    for refine in refinements if args.interface else ():
         for ranks in args.ranks:
             load = os.getloadavg()[0]
             r = launch({"kind": "interface", "refine": refine}, ranks) | {
