@@ -63,6 +63,8 @@ INTERFACE_CASE = ROOT / "cases" / "li_stripping_45MPa.toml"
 INTERFACE_REFINE = (1.0, 2.0, 4.0)
 """Divisors of the interface case's two mesh sizes (the bulk and the interface's)."""
 INTERFACE_STEPS = 5
+"""Strip steps timed after the preload: past the first step's cuts, into one Newton iteration a
+step (the rows of docs/performance.md)."""
 AXISYMMETRIC_SIZES = {"ax-30k": 40.0, "ax-125k": 20.0, "ax-490k": 10.0}
 """Axisymmetric die stack, every layer meshed at the radial size (um): isotropic cells."""
 SETUP_EVERY = 7
